@@ -1,0 +1,61 @@
+# The documented entry points. `make run` and `make test` need only Python 3.11 and make.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test test-fast lint format bench lock messages clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-base: requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-base
+
+## run: install, migrate, load Bangkok and the demo accounts, serve on http://$(HOST)
+run: $(VENV)/.installed-base
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST)
+
+## test: lint, checks, the suite on SQLite, then again on PostgreSQL with Redis and a worker
+test: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not worker"
+	$(PY) scripts/with_services.py $(PY) -m pytest
+
+## test-fast: the SQLite suite only
+test-fast: $(VENV)/.installed-dev
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not worker"
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+## messages: refresh and compile the Thai translations (needs gettext)
+messages: $(VENV)/.installed-dev
+	cd foodbank && ../$(PY) ../manage.py makemessages --locale th --ignore "*/tests/*"
+	cd foodbank && ../$(PY) ../manage.py compilemessages --locale th
+
+## lock: re-pin requirements/*.txt from pyproject.toml, with hashes
+lock:
+	$(PYTHON) -m venv $(VENV)-lock && $(VENV)-lock/bin/pip install --quiet pip-tools
+	$(VENV)-lock/bin/pip-compile --quiet --generate-hashes --no-emit-index-url --no-emit-find-links \
+		--strip-extras --allow-unsafe -o requirements/base.txt pyproject.toml
+	$(VENV)-lock/bin/pip-compile --quiet --generate-hashes --no-emit-index-url --no-emit-find-links \
+		--strip-extras --allow-unsafe --extra dev -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) $(VENV)-lock var .pytest_cache .ruff_cache

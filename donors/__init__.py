@@ -1,0 +1,1 @@
+"""Surplus rescue: donors, drop-offs and their lines, distributions."""

@@ -1,0 +1,84 @@
+"""The application's error base and the one place that turns errors into JSON answers.
+
+Every API error has the same shape: ``{"code": ..., "message": ..., "fields": {...}}``.
+``fields`` maps each field at fault (nested for lists, e.g. ``lines.2.weight_kg``) to its
+messages; it is empty when no single field is to blame.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    """A broken business rule. Subclasses set ``code``, ``status_code`` and ``default_message``."""
+
+    code = "application_error"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The request could not be completed.")
+
+    def __init__(self, message: str | None = None, *, fields: dict[str, Any] | None = None):
+        self.message = str(message or self.default_message)
+        self.fields = fields or {}
+        super().__init__(self.message)
+
+
+class Conflict(ApplicationError):
+    code = "conflict"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("The request conflicts with the current state.")
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten DRF's nested error detail into ``{"lines.0.weight_kg": ["..."]}``."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:
+                flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"code": code, "message": str(message), "fields": fields or {}}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: one JSON shape for application, validation and HTTP errors."""
+    if isinstance(exc, ApplicationError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body("invalid", _("Some fields are invalid."), _flatten(exc.detail))
+    else:
+        detail = exc.detail
+        code = getattr(detail, "code", None) or exc.default_code
+        body = error_body(str(code), str(detail))
+    response.data = body
+    return response

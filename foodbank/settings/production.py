@@ -1,0 +1,42 @@
+"""Production: every secret from the environment, DEBUG off, secure transport.
+
+Importing this module fails with ImproperlyConfigured when DJANGO_SECRET_KEY is missing,
+weak or a known placeholder, or when DJANGO_DEBUG is on.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "django-insecure"}
+MIN_SECRET_LENGTH = 50
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if (
+    SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS
+    or SECRET_KEY.startswith("django-insecure")
+    or len(SECRET_KEY) < MIN_SECRET_LENGTH
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+        "characters in production."
+    )
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+if DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"

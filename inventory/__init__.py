@@ -1,0 +1,1 @@
+"""District stores: catalogue items, lots and the append-only movement ledger."""

@@ -1,0 +1,1 @@
+"""Households, assessments and the append-only points ledger."""

@@ -1,0 +1,107 @@
+"""Shared fixtures, and the rule for tests that need the real services.
+
+Tests marked ``postgres`` or ``worker`` run in the PostgreSQL pass of ``make test``. Run
+elsewhere they are skipped, except with CI=true, where a missing service fails them.
+"""
+
+import os
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.accounts.factories import UserFactory
+from tests.districts.factories import load_bundled_districts
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _missing_services(item: pytest.Item) -> str | None:
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        return "needs PostgreSQL (set DATABASE_URL)"
+    if item.get_closest_marker("worker") and not settings.REDIS_URL:
+        return "needs Redis and a Celery worker (set REDIS_URL)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing_services(item)
+    if reason is None:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def districts(db):
+    """Bangkok's 50 districts, loaded from the bundled list through the loading service."""
+    return load_bundled_districts()
+
+
+@pytest.fixture
+def make_user(db):
+    return UserFactory
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in a thread, consuming from Redis, for this test only."""
+    from celery.contrib.testing.worker import start_worker
+
+    from worker.celery import app
+
+    app.conf.task_always_eager = False
+    app.control.purge()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as w:
+            yield w
+    finally:
+        app.conf.task_always_eager = True
+
+
+def wait_until(condition, timeout: float = 20.0, interval: float = 0.1) -> bool:
+    """Poll ``condition`` until it is true or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+@pytest.fixture
+def people(districts):
+    """One user per role; staff and the recipient in district A (1001) or B (1006)."""
+    from types import SimpleNamespace
+
+    from foodbank.accounts.models import Role
+
+    a, b = districts["1001"], districts["1006"]
+    return SimpleNamespace(
+        admin=UserFactory(username="admin", role=Role.ADMIN),
+        donor=UserFactory(username="donor", role=Role.DONOR),
+        recipient_a=UserFactory(username="recipient_a", role=Role.RECIPIENT, district=a),
+        staff_a=UserFactory(username="staff_a", role=Role.DISTRICT_STAFF, district=a),
+        counter_a=UserFactory(username="counter_a", role=Role.COUNTER_STAFF, district=a),
+        staff_b=UserFactory(username="staff_b", role=Role.DISTRICT_STAFF, district=b),
+        counter_b=UserFactory(username="counter_b", role=Role.COUNTER_STAFF, district=b),
+        district_a=a,
+        district_b=b,
+    )
+
+
+@pytest.fixture
+def api():
+    """An API client; ``api.as_user(user)`` signs requests as that user (None: anonymous)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+    def as_user(user):
+        client.force_authenticate(user=user)
+        return client
+
+    client.as_user = as_user
+    return client

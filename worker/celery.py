@@ -1,0 +1,38 @@
+"""The Celery app. Run a worker with ``celery -A worker worker`` and the schedule with ``beat``.
+
+Every task inherits ``FoodbankTask``: acknowledged late (a task whose worker dies is
+redelivered), rejected back to the queue when the worker is lost, retried with exponential
+backoff on connection errors, and bounded by time limits from the settings.
+"""
+
+import os
+
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
+from celery.schedules import crontab
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foodbank.settings.local")
+
+
+class FoodbankTask(DjangoTask):
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = (OperationalError, InterfaceError, BrokerError, ConnectionError)
+    retry_backoff = 5
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 10
+
+
+app = Celery("foodbank", task_cls=FoodbankTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["worker"])
+
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "worker.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
