@@ -46,8 +46,8 @@ format: $(VENV)/.installed-dev
 
 ## messages: refresh and compile the Thai translations (needs gettext)
 messages: $(VENV)/.installed-dev
-	cd foodbank && ../$(PY) ../manage.py makemessages --locale th --ignore "*/tests/*"
-	cd foodbank && ../$(PY) ../manage.py compilemessages --locale th
+	$(PY) manage.py makemessages --locale th --ignore ".venv*" --ignore "tests/*" --ignore "var/*"
+	$(PY) manage.py compilemessages --locale th --ignore ".venv*"
 
 ## lock: re-pin requirements/*.txt from pyproject.toml, with hashes
 lock:

@@ -46,19 +46,27 @@ def make_user(db):
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker in a thread, consuming from Redis, for this test only."""
-    from celery.contrib.testing.worker import start_worker
-
+def tasks_through_broker():
+    """Send tasks to the broker instead of running them in-process, for this test only."""
     from worker.celery import app
 
     app.conf.task_always_eager = False
-    app.control.purge()
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as w:
-            yield w
+        yield app
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tasks_through_broker):
+    """A real Celery worker in a thread, consuming from Redis, for this test only."""
+    from celery.contrib.testing.worker import start_worker
+
+    tasks_through_broker.control.purge()
+    with start_worker(
+        tasks_through_broker, pool="solo", perform_ping_check=False, shutdown_timeout=30
+    ) as running:
+        yield running
 
 
 def wait_until(condition, timeout: float = 20.0, interval: float = 0.1) -> bool:

@@ -92,7 +92,7 @@ def test_command_reads_the_password_from_stdin(districts):
         stdin=Stdin(f"{TEST_PASSWORD}\n"),
         stdout=out,
     )
-    assert "Created malee (Counter staff) in district 1001" in out.getvalue()
+    assert "Created malee (เจ้าหน้าที่จุดบริการ) in district 1001" in out.getvalue()
     assert "Password" not in out.getvalue()
     assert authenticate(username="malee", password=TEST_PASSWORD) is not None
 
@@ -114,7 +114,7 @@ def test_command_generates_and_prints_a_password_when_none_is_piped(db):
     ],
 )
 def test_command_refuses_bad_arguments_and_creates_nothing(districts, arguments, message):
-    with pytest.raises(CommandError, match=message):
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         call_command("create_user", "someone", stdin=Stdin("", tty=True), **arguments)
     assert not User.objects.filter(username="someone").exists()
 

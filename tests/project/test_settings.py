@@ -1,0 +1,74 @@
+"""Settings modules imported in a fresh interpreter, as a deployment would."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+STRONG_SECRET = "k3J9-p0Qz_x7vB2mN8cL4rT6yW1eA5sD9fG3hJ7kL2zX4cV6bN8mQ0wE2rT4yU6iO"
+
+
+def import_settings(module: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
+    code = (
+        f"import importlib; s = importlib.import_module('{module}'); "
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env={**env, **environment},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_embedded_default_is_sqlite_debug_and_in_process_tasks():
+    result = import_settings("foodbank.settings.local")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "True"]
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_a_worker():
+    result = import_settings(
+        "foodbank.settings.local",
+        DATABASE_URL="postgres://u@db:5432/foodbank",
+        REDIS_URL="redis://redis:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.postgresql", "False"]
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {},
+        {"DJANGO_SECRET_KEY": "change-me"},
+        {"DJANGO_SECRET_KEY": "django-insecure-" + "x" * 50},
+        {"DJANGO_SECRET_KEY": "short-but-random-9a8s7d6f"},
+        {"DJANGO_SECRET_KEY": "a" * 60},
+        {"DJANGO_SECRET_KEY": STRONG_SECRET, "DJANGO_DEBUG": "true"},
+    ],
+)
+def test_production_refuses_a_default_secret_or_debug(environment):
+    result = import_settings("foodbank.settings.production", **environment)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_starts_with_a_strong_secret_and_debug_off():
+    result = import_settings(
+        "foodbank.settings.production",
+        DJANGO_SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL="postgres://u@db:5432/foodbank",
+        REDIS_URL="redis://redis:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "django.db.backends.postgresql", "False"]

@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from tests.conftest import wait_until
+from worker.celery import app
+from worker.enqueue import enqueue_after_commit
+from worker.tasks import clear_expired_sessions
+
+
+def make_session(*, expires_in: timedelta) -> str:
+    store = SessionStore()
+    store["note"] = "visit"
+    store.create()
+    Session.objects.filter(pk=store.session_key).update(expire_date=timezone.now() + expires_in)
+    return store.session_key
+
+
+def session_exists(key: str) -> bool:
+    return Session.objects.filter(pk=key).exists()
+
+
+def test_task_defaults_are_late_ack_json_and_retried_with_backoff():
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert clear_expired_sessions.acks_late is True
+    assert clear_expired_sessions.reject_on_worker_lost is True
+    assert clear_expired_sessions.retry_backoff
+    assert clear_expired_sessions.max_retries > 0
+    assert "clear-expired-sessions" in app.conf.beat_schedule
+
+
+@pytest.mark.django_db
+def test_clearing_sessions_removes_only_expired_ones_and_is_safe_twice():
+    old = make_session(expires_in=timedelta(days=-1))
+    fresh = make_session(expires_in=timedelta(days=1))
+    clear_expired_sessions.delay()
+    clear_expired_sessions.delay()
+    assert not session_exists(old)
+    assert session_exists(fresh)
+
+
+@pytest.mark.django_db
+def test_task_is_sent_only_when_the_transaction_commits(django_capture_on_commit_callbacks):
+    old = make_session(expires_in=timedelta(days=-1))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enqueue_after_commit(clear_expired_sessions)
+        assert session_exists(old), "the task must wait for the commit"
+    assert len(callbacks) == 1
+    assert not session_exists(old)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_is_never_sent_when_the_transaction_rolls_back():
+    old = make_session(expires_in=timedelta(days=-1))
+
+    def enqueue_then_fail():
+        with transaction.atomic():
+            enqueue_after_commit(clear_expired_sessions)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        enqueue_then_fail()
+    assert session_exists(old)
+
+
+@pytest.mark.worker
+def test_real_worker_runs_a_task_sent_after_commit_through_redis(celery_worker):
+    old = make_session(expires_in=timedelta(days=-1))
+    fresh = make_session(expires_in=timedelta(days=1))
+    with transaction.atomic():
+        enqueue_after_commit(clear_expired_sessions)
+    assert wait_until(lambda: not session_exists(old))
+    assert session_exists(fresh)
