@@ -22,7 +22,7 @@ class ApplicationError(Exception):
     """A broken business rule. Subclasses set ``code``, ``status_code`` and ``default_message``."""
 
     code = "application_error"
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_message = _("The request could not be completed.")
 
     def __init__(self, message: str | None = None, *, fields: dict[str, Any] | None = None):
@@ -75,7 +75,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     if isinstance(exc, exceptions.ValidationError):
-        body = error_body("invalid", _("Some fields are invalid."), _flatten(exc.detail))
+        body = error_body("invalid", str(_("Some fields are invalid.")), _flatten(exc.detail))
     else:
         detail = exc.detail
         code = getattr(detail, "code", None) or exc.default_code

@@ -13,10 +13,10 @@ class FoodbankUserAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["district"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Role"), {"fields": ("role", "district")}),
     )
     add_fieldsets = (
-        *UserAdmin.add_fieldsets,
+        *(UserAdmin.add_fieldsets or ()),
         (_("Role"), {"fields": ("role", "district")}),
     )

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +42,7 @@ class User(AbstractUser):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = FoodbankUserManager()
+    objects: ClassVar[FoodbankUserManager] = FoodbankUserManager()
 
     class Meta:
         ordering = ["username"]

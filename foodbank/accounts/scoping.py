@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
+from rest_framework.request import Request
 
 from foodbank.districts.models import District
 from foodbank.errors import ApplicationError
@@ -28,10 +30,10 @@ class OutsideDistrict(ApplicationError):
 
 
 def scope_to_district(
-    queryset: QuerySet[M], user: User, *, district_field: str = "district"
+    queryset: QuerySet[M], user: User | AnonymousUser, *, district_field: str = "district"
 ) -> QuerySet[M]:
     """Keep the rows of ``queryset`` whose ``district_field`` is in the user's scope."""
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return queryset.none()
     if user.role == Role.ADMIN:
         return queryset
@@ -40,11 +42,13 @@ def scope_to_district(
     return queryset.none()
 
 
-def can_act_in(user: User, district: District) -> bool:
+def can_act_in(user: User | AnonymousUser, district: District) -> bool:
+    if not isinstance(user, User) or not user.is_active:
+        return False
     return user.role == Role.ADMIN or (user.role in STAFF_ROLES and user.district_id == district.pk)
 
 
-def ensure_can_act_in(user: User, district: District) -> None:
+def ensure_can_act_in(user: User | AnonymousUser, district: District) -> None:
     """Raise OutsideDistrict (403) unless the user may write in ``district``."""
     if not can_act_in(user, district):
         raise OutsideDistrict(fields={"district": [str(OutsideDistrict.default_message)]})
@@ -57,8 +61,8 @@ class DistrictScopedMixin:
     """
 
     district_field = "district"
+    request: Request
 
-    def get_queryset(self):
-        return scope_to_district(
-            super().get_queryset(), self.request.user, district_field=self.district_field
-        )
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()  # type: ignore[misc]
+        return scope_to_district(queryset, self.request.user, district_field=self.district_field)

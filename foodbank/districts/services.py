@@ -7,8 +7,9 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from foodbank.errors import ApplicationError
@@ -19,6 +20,7 @@ COLUMNS = ("code", "name_th", "name_en", "group_code", "group_name_th", "group_n
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z-]{1,10}$")
 GROUP_CODE_PATTERN = re.compile(r"^[a-z0-9_-]{1,40}$")
 NAME_MAX_LENGTH = 120
+M = TypeVar("M", bound=models.Model)
 
 
 class DistrictFileError(ApplicationError):
@@ -114,10 +116,12 @@ def read_district_file(content: bytes) -> list[DistrictRow]:
     return parse_district_rows(io.StringIO(text, newline=""))
 
 
-def _save(model, lookup: dict, values: dict, label: str, result: LoadResult):
-    instance = model.objects.filter(**lookup).first()
+def _save(
+    model: type[M], lookup: dict[str, Any], values: dict[str, Any], label: str, result: LoadResult
+) -> M:
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
-        instance = model.objects.create(**lookup, **values)
+        instance = model._default_manager.create(**lookup, **values)
         result.created.append(label)
     elif any(getattr(instance, name) != value for name, value in values.items()):
         for name, value in values.items():

@@ -18,7 +18,9 @@ class DistrictRefOutput(serializers.ModelSerializer):
 
 
 class DistrictOutput(serializers.ModelSerializer):
-    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = District
