@@ -13,6 +13,7 @@ RUN pip install --require-hashes -r requirements/base.txt
 COPY . .
 # collectstatic needs settings to import; this throwaway key is used for nothing else.
 RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    DATABASE_URL="sqlite:////tmp/build.sqlite3" REDIS_URL="redis://build-only:6379/0" \
     python manage.py collectstatic --no-input \
  && useradd --system --uid 10001 --home-dir /app foodbank \
  && chown -R foodbank /app/var

@@ -1,7 +1,8 @@
 """``/healthz``: can the site reach its database, Redis and a Celery worker?
 
 Answers 200 when every part in use is up and 503 when one is down, with one entry per part.
-In the embedded default, Redis is not used and tasks run in-process.
+In the embedded default, Redis is not used and tasks run in-process. ``/healthz/web`` checks
+only what a web process needs (the database), for the container's health check.
 """
 
 from __future__ import annotations
@@ -50,10 +51,20 @@ def check_worker(redis_status: str) -> dict:
         return {"status": NOT_USED, "detail": "tasks run in-process"}
     if redis_status != OK:
         return {"status": DOWN, "error": "broker unreachable"}
-    replies = celery_app.control.ping(timeout=PROBE_TIMEOUT_SECONDS)
+    try:
+        replies = celery_app.control.ping(timeout=PROBE_TIMEOUT_SECONDS, limit=1)
+    except Exception as error:  # any broker failure means "down"
+        return {"status": DOWN, "error": error.__class__.__name__}
     if not replies:
         return {"status": DOWN, "error": "no worker answered"}
-    return {"status": OK, "workers": len(replies)}
+    return {"status": OK}
+
+
+def _answer(checks: dict[str, dict]) -> JsonResponse:
+    healthy = all(check["status"] != DOWN for check in checks.values())
+    return JsonResponse(
+        {"status": OK if healthy else DOWN, "checks": checks}, status=200 if healthy else 503
+    )
 
 
 @never_cache
@@ -61,7 +72,11 @@ def check_worker(redis_status: str) -> dict:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": check_database(), "redis": check_redis()}
     checks["worker"] = check_worker(checks["redis"]["status"])
-    healthy = all(check["status"] != DOWN for check in checks.values())
-    return JsonResponse(
-        {"status": OK if healthy else DOWN, "checks": checks}, status=200 if healthy else 503
-    )
+    return _answer(checks)
+
+
+@never_cache
+@require_GET
+def healthz_web(request: HttpRequest) -> JsonResponse:
+    """Can this web process serve pages? A broker or worker outage only delays numbers."""
+    return _answer({"database": check_database()})

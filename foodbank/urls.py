@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from foodbank.health import healthz
+from foodbank.health import healthz, healthz_web
 from foodbank.web.views import home
 
 api_v1 = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/web", healthz_web, name="healthz-web"),
 ]

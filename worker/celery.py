@@ -13,7 +13,8 @@ from celery.schedules import crontab
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foodbank.settings.local")
+# Like the WSGI entry point: production unless told otherwise (local: foodbank.settings.local).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foodbank.settings.production")
 
 
 class FoodbankTask(DjangoTask):
@@ -34,5 +35,14 @@ app.conf.beat_schedule = {
     "clear-expired-sessions": {
         "task": "worker.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "sweep-impact": {
+        "task": "worker.tasks.sweep_impact",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "purge-idempotency-keys": {
+        "task": "worker.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=41),
     },
 }

@@ -5,8 +5,37 @@ from importlib import import_module
 from celery import shared_task
 from django.conf import settings
 
+from donors.services import impact
+from foodbank.idempotency.services import purge_expired_keys
+
+#: Drop-offs one sweep computes at most; the next sweep takes the rest.
+SWEEP_LIMIT = 5000
+SWEEP_BATCH = 500
+
 
 @shared_task
 def clear_expired_sessions() -> None:
     """Delete expired web sessions; the beat schedule runs this nightly."""
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task
+def compute_impact(dropoff_ids: list[int]) -> int:
+    """Compute meals and kgCO2e for received drop-offs; returns the lines computed."""
+    return impact.compute_impact(dropoff_ids=dropoff_ids)
+
+
+@shared_task
+def sweep_impact() -> int:
+    """Compute drop-offs a lost task never did (broker down, worker killed); every minute."""
+    pending = impact.uncomputed_dropoff_ids(limit=SWEEP_LIMIT)
+    return sum(
+        impact.compute_impact(dropoff_ids=pending[start : start + SWEEP_BATCH])
+        for start in range(0, len(pending), SWEEP_BATCH)
+    )
+
+
+@shared_task
+def purge_idempotency_keys() -> int:
+    """Forget Idempotency-Keys past their 24-hour lifetime."""
+    return purge_expired_keys()

@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,8 +64,21 @@ class User(AbstractUser):
                 | models.Q(district__isnull=True),
                 name="%(app_label)s_%(class)s_citywide_roles_have_no_district",
             ),
+            # The Django admin bypasses district scoping: only the admin role may enter it.
+            models.CheckConstraint(
+                condition=models.Q(is_staff=False, is_superuser=False) | models.Q(role=Role.ADMIN),
+                name="%(app_label)s_%(class)s_only_admins_are_staff",
+            ),
         ]
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    def clean(self) -> None:
+        """Staff roles name their district; city-wide roles have none."""
+        super().clean()
+        if self.role in STAFF_ROLES and self.district_id is None:
+            raise ValidationError({"district": _("Staff roles must belong to a district.")})
+        if self.role in CITY_WIDE_ROLES and self.district_id is not None:
+            raise ValidationError({"district": _("This role is city-wide and has no district.")})

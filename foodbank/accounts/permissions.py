@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -13,7 +14,7 @@ class RolePermission(BasePermission):
 
     roles: frozenset[str] = frozenset()
     read_only = False
-    message = "Your role may not do this."
+    message = _("Your role may not do this.")
 
     def has_permission(self, request: Request, view) -> bool:
         user = request.user

@@ -7,11 +7,10 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from foodbank.districts.models import District
 
-from .models import CITY_WIDE_ROLES, STAFF_ROLES, Role, User
+from .models import Role, User
 
 GENERATED_PASSWORD_BYTES = 15
 
@@ -20,13 +19,20 @@ def generate_password() -> str:
     return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
 
 
-def _check_role_and_district(role: str, district: District | None) -> None:
-    if role not in Role.values:
-        raise ValidationError({"role": [_("Unknown role “%(role)s”.") % {"role": role}]})
-    if role in STAFF_ROLES and district is None:
-        raise ValidationError({"district": [_("Staff roles must belong to a district.")]})
-    if role in CITY_WIDE_ROLES and district is not None:
-        raise ValidationError({"district": [_("This role is city-wide and has no district.")]})
+def _apply_role(user: User, role: str, district: District | None) -> None:
+    """Set the role; the rules are checked by ``full_clean`` (``User.clean``) before saving."""
+    user.role = role
+    user.district = district
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+
+
+@transaction.atomic
+def assign_role(*, user: User, role: Role | str, district: District | None = None) -> User:
+    """Give an existing user another role; Django admin access follows the admin role."""
+    _apply_role(user, role, district)
+    user.full_clean()
+    user.save()
+    return user
 
 
 @transaction.atomic
@@ -45,17 +51,8 @@ def create_user(
     Admins also get the Django admin. Without a password the account cannot sign in until
     one is set.
     """
-    _check_role_and_district(role, district)
-    user = User(
-        username=username,
-        role=role,
-        district=district,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        is_staff=role == Role.ADMIN,
-        is_superuser=role == Role.ADMIN,
-    )
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    _apply_role(user, role, district)
     if password:
         try:
             validate_password(password, user)

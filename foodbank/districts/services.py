@@ -68,6 +68,8 @@ def _row_problems(row: DistrictRow) -> list[str]:
         value = getattr(row, column)
         if not value:
             problems.append(f"{column} is empty")
+        elif not value.isprintable():
+            problems.append(f"{column} has control characters")
         elif len(value) > NAME_MAX_LENGTH:
             problems.append(f"{column} is longer than {NAME_MAX_LENGTH} characters")
     return problems

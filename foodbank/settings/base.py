@@ -9,7 +9,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -30,6 +29,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "foodbank.districts",
     "foodbank.accounts",
+    "foodbank.idempotency",
     "foodbank.web",
     "foodbank.demo",
     "donors",
@@ -123,6 +123,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "foodbank.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"auth": env.str("FOODBANK_AUTH_RATE", default="10/min")},
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,12 +1,19 @@
 """The embedded default: SQLite, tasks in-process, DEBUG on, a generated local secret.
 
-Setting DATABASE_URL and REDIS_URL switches to PostgreSQL and a real Celery worker.
+Setting DATABASE_URL and REDIS_URL switches to PostgreSQL and a real Celery worker. A
+developer's ``.env`` file beside ``manage.py`` is read here only, never by tests.
 """
 
+import os
 import secrets
+from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+import environ
+
+environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=False)
+
+from .base import *  # noqa: E402, F403
+from .base import VAR_DIR, env  # noqa: E402
 
 
 def _local_secret_key() -> str:
@@ -14,8 +21,9 @@ def _local_secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from foodbank.accounts.models import Role, User
-from foodbank.accounts.services import create_user
+from foodbank.accounts.services import assign_role, create_user
 
 from .factories import TEST_PASSWORD
 
@@ -131,3 +131,39 @@ def test_command_refuses_a_taken_username_in_the_active_language(districts, make
     with translation.override("en"), pytest.raises(CommandError, match="username already exists"):
         call_command("create_user", "taken", role="donor", stdin=Stdin("", tty=True))
     assert User.objects.filter(username="taken").count() == 1
+
+
+def test_database_refuses_django_admin_access_for_other_roles(districts):
+    user = create_user(
+        username="x", role=Role.DISTRICT_STAFF, district=districts["1001"], password=TEST_PASSWORD
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+
+
+def test_demoting_an_admin_takes_away_the_django_admin(db):
+    user = create_user(username="boss", role=Role.ADMIN, password=TEST_PASSWORD)
+    assign_role(user=user, role=Role.DONOR)
+    user.refresh_from_db()
+    assert (user.role, user.is_staff, user.is_superuser) == ("donor", False, False)
+
+
+def test_admin_page_changes_a_role_keeping_the_rules(client, districts):
+    admin = create_user(username="boss", role=Role.ADMIN, password=TEST_PASSWORD)
+    other = create_user(username="kanya", role=Role.ADMIN, password=TEST_PASSWORD)
+    client.force_login(admin)
+    url = f"/admin/accounts/user/{other.pk}/change/"
+    form = {
+        "username": "kanya",
+        "role": "district_staff",
+        "district": districts["1006"].pk,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    refused = client.post(url, form | {"district": ""})
+    assert refused.status_code == 200
+    assert "เจ้าหน้าที่ต้องสังกัดเขต" in refused.content.decode()
+    assert client.post(url, form).status_code == 302
+    other.refresh_from_db()
+    assert (other.role, other.district.code, other.is_staff) == ("district_staff", "1006", False)

@@ -129,3 +129,14 @@ def test_errors_speak_thai_by_default(people):
     response = APIClient().get(USERS)
     assert response.status_code == 401
     assert response.json()["message"] == "ไม่พบข้อมูลการเข้าสู่ระบบ"
+
+
+def test_token_requests_are_rate_limited(api, people, settings):
+    for _attempt in range(10):
+        api.post("/api/v1/auth/token/", {"username": "staff_a", "password": "x"}, format="json")
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "staff_a", "password": TEST_PASSWORD}, format="json"
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert not Token.objects.exists()

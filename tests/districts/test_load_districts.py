@@ -88,6 +88,7 @@ def test_a_malformed_row_is_reported_by_line_and_nothing_is_loaded(tmp_path):
         (("1001,พระนคร,Phra Nakhon,central",), "line 2: expected 6 columns"),
         ((f"1001,พระนคร,Phra Nakhon,Central Group,{CENTRAL[8:]}",), "line 2: group_code"),
         ((), "line 1: the file lists no districts"),
+        ((f"1001,พระ\x00นคร,Phra Nakhon,{CENTRAL}",), "line 2: name_th has control characters"),
     ],
 )
 def test_inconsistent_lists_are_refused_naming_the_line(db, rows, problem):

@@ -55,10 +55,14 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_worker():
         {"DJANGO_SECRET_KEY": "short-but-random-9a8s7d6f"},
         {"DJANGO_SECRET_KEY": "a" * 60},
         {"DJANGO_SECRET_KEY": STRONG_SECRET, "DJANGO_DEBUG": "true"},
+        {"DJANGO_SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "", "REDIS_URL": ""},
+        {"DJANGO_SECRET_KEY": STRONG_SECRET, "REDIS_URL": ""},
+        {"DJANGO_SECRET_KEY": STRONG_SECRET, "DATABASE_URL": ""},
     ],
 )
-def test_production_refuses_a_default_secret_or_debug(environment):
-    result = import_settings("foodbank.settings.production", **environment)
+def test_production_refuses_a_default_secret_debug_or_missing_services(environment):
+    services = {"DATABASE_URL": "postgres://u@db:5432/foodbank", "REDIS_URL": "redis://r:6379/0"}
+    result = import_settings("foodbank.settings.production", **(services | environment))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
 
@@ -72,3 +76,16 @@ def test_production_starts_with_a_strong_secret_and_debug_off():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "django.db.backends.postgresql", "False"]
+
+
+def test_wsgi_entry_point_defaults_to_production_settings():
+    result = subprocess.run(
+        [sys.executable, "-c", "import foodbank.wsgi"],
+        env={k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set" in result.stderr

@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from tests.conftest import wait_until
 from worker.celery import app
@@ -31,6 +32,7 @@ def test_task_defaults_are_late_ack_json_and_retried_with_backoff():
     assert clear_expired_sessions.reject_on_worker_lost is True
     assert clear_expired_sessions.retry_backoff
     assert clear_expired_sessions.max_retries > 0
+    assert {OperationalError, BrokerError} <= set(clear_expired_sessions.autoretry_for)
     assert "clear-expired-sessions" in app.conf.beat_schedule
 
 

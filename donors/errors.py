@@ -1,0 +1,30 @@
+"""Broken rules of surplus rescue, answered by the API's one exception handler."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from foodbank.errors import ApplicationError, Conflict
+
+
+class AlreadyReceived(Conflict):
+    code = "dropoff_already_received"
+    default_message = _("This drop-off has already been received.")
+
+
+class NoMethodologyInForce(ApplicationError):
+    code = "no_methodology_in_force"
+    default_message = _("No impact methodology is in force on this date.")
+
+
+class MethodologyInUse(Conflict):
+    code = "methodology_in_use"
+    default_message = _(
+        "This methodology has been used to compute impact and cannot be changed; "
+        "add a new version instead."
+    )
+
+
+class NotYourDonor(ApplicationError):
+    code = "not_your_donor"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _("Donors may announce drop-offs only for themselves.")

@@ -1,0 +1,1 @@
+"""Every write of surplus rescue, one module per concept."""

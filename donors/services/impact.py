@@ -1,0 +1,238 @@
+"""Computing meals and kgCO2e for drop-off lines, and keeping the daily rollups true.
+
+Arithmetic is Decimal throughout and stored unrounded; rounding happens only when shown.
+Rollups are rebuilt from the lines of each touched (day, district) under a lock on the
+district, so running any of this twice, or concurrently, gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import islice
+from typing import cast
+
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from foodbank.accounts.models import User
+from foodbank.districts.models import District
+
+from ..errors import NoMethodologyInForce
+from ..models import (
+    DonorActivityDaily,
+    DropOff,
+    DropOffDaily,
+    DropOffLine,
+    DropOffStatus,
+    ImpactDaily,
+    ImpactRecomputation,
+    Methodology,
+)
+from ..selectors import methodology_in_force
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Factors:
+    meals_per_kg: Decimal
+    kgco2e_per_kg: Decimal
+
+
+@dataclass
+class FactorTable:
+    """A methodology's factors by category id, falling back to its defaults."""
+
+    methodology: Methodology
+    by_category: dict[int, Factors] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, methodology: Methodology) -> FactorTable:
+        return cls(
+            methodology,
+            {
+                factor.category_id: Factors(factor.meals_per_kg, factor.kgco2e_per_kg)
+                for factor in methodology.factors.all()
+            },
+        )
+
+    def for_category(self, category_id: int) -> Factors:
+        default = Factors(self.methodology.meals_per_kg, self.methodology.kgco2e_per_kg)
+        return self.by_category.get(category_id, default)
+
+
+def line_impact(weight_kg: Decimal, factors: Factors) -> tuple[Decimal, Decimal]:
+    """Meals and kgCO2e of ``weight_kg``: exact Decimal products, not rounded."""
+    return weight_kg * factors.meals_per_kg, weight_kg * factors.kgco2e_per_kg
+
+
+def _with_impact(line: DropOffLine, table: FactorTable, now: datetime) -> DropOffLine:
+    line.meals, line.kgco2e = line_impact(line.weight_kg, table.for_category(line.category_id))
+    line.methodology = table.methodology
+    line.computed_at = now
+    return line
+
+
+def _save_impact(lines: Iterable[DropOffLine]) -> int:
+    """Write computed lines in batches; returns how many."""
+    count, remaining = 0, iter(lines)
+    while batch := list(islice(remaining, BATCH_SIZE)):
+        DropOffLine.objects.bulk_update(batch, ["meals", "kgco2e", "methodology", "computed_at"])
+        count += len(batch)
+    return count
+
+
+def _tables_by_day(days: Iterable[date]) -> dict[date, FactorTable]:
+    tables: dict[int, FactorTable] = {}
+    by_day: dict[date, FactorTable] = {}
+    for day in set(days):
+        try:
+            methodology = methodology_in_force(day)
+        except NoMethodologyInForce:
+            logger.warning("No impact methodology in force on %s; lines wait for one.", day)
+            continue
+        if methodology.pk not in tables:
+            tables[methodology.pk] = FactorTable.of(methodology)
+        by_day[day] = tables[methodology.pk]
+    return by_day
+
+
+@transaction.atomic
+def compute_impact(*, dropoff_ids: Sequence[int]) -> int:
+    """Compute the lines of these drop-offs that are received and not yet processed.
+
+    Safe to run twice or concurrently: the drop-offs are locked in pk order and those
+    already processed are skipped. Returns the number of lines computed.
+    """
+    # Every received drop-off has its day (a database constraint), hence the cast.
+    received = cast(
+        list[tuple[int, date, int]],
+        list(
+            DropOff.objects.select_for_update()
+            .filter(pk__in=dropoff_ids, status=DropOffStatus.RECEIVED)
+            .order_by("pk")
+            .values_list("pk", "received_on", "district_id")
+        ),
+    )
+    tables = _tables_by_day(day for _pk, day, _district in received)
+    day_of = {pk: day for pk, day, _district in received if day in tables}
+    if not day_of:
+        return 0
+    now = timezone.now()
+    lines = DropOffLine.objects.filter(dropoff_id__in=day_of).only(
+        "pk", "dropoff_id", "category_id", "weight_kg"
+    )
+    computed = _save_impact(
+        _with_impact(line, tables[day_of[line.dropoff_id]], now) for line in lines
+    )
+    DropOff.objects.filter(pk__in=day_of).update(
+        status=DropOffStatus.PROCESSED, processed_at=now, updated_at=now
+    )
+    refresh_rollups(cells={(day, district) for pk, day, district in received if pk in day_of})
+    return computed
+
+
+def uncomputed_dropoff_ids(*, limit: int) -> list[int]:
+    """Received drop-offs still waiting for their impact, oldest first."""
+    return list(
+        DropOff.objects.filter(status=DropOffStatus.RECEIVED)
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def refresh_rollups(*, cells: set[tuple[date, int]]) -> None:
+    """Rebuild the daily rollups of each (day, district) from its processed lines."""
+    days_by_district: dict[int, set[date]] = defaultdict(set)
+    for day, district_id in cells:
+        days_by_district[district_id].add(day)
+    for district_id in sorted(days_by_district):
+        _rebuild_district_days(district_id, days_by_district[district_id])
+
+
+@transaction.atomic
+def _rebuild_district_days(district_id: int, days: set[date]) -> None:
+    # One writer per district at a time, so a slower rebuild cannot overwrite a newer one.
+    District.objects.select_for_update().filter(pk=district_id).first()
+    processed = DropOffLine.objects.filter(
+        dropoff__district_id=district_id,
+        dropoff__received_on__in=days,
+        dropoff__status=DropOffStatus.PROCESSED,
+    )
+    ImpactDaily.objects.filter(district_id=district_id, day__in=days).delete()
+    ImpactDaily.objects.bulk_create(
+        ImpactDaily(district_id=district_id, **cell)
+        for cell in processed.values(
+            "category_id", "methodology_id", day=F("dropoff__received_on")
+        ).annotate(
+            kg=Sum("weight_kg"),
+            meals=Sum("meals"),
+            kgco2e=Sum("kgco2e"),
+            line_count=Count("pk"),
+            dropoff_count=Count("dropoff_id", distinct=True),
+        )
+    )
+    DonorActivityDaily.objects.filter(district_id=district_id, day__in=days).delete()
+    DonorActivityDaily.objects.bulk_create(
+        DonorActivityDaily(district_id=district_id, **cell)
+        for cell in processed.values(
+            "category_id", donor_id=F("dropoff__donor_id"), day=F("dropoff__received_on")
+        )
+        .order_by()
+        .distinct()
+    )
+    DropOffDaily.objects.filter(district_id=district_id, day__in=days).delete()
+    DropOffDaily.objects.bulk_create(
+        DropOffDaily(district_id=district_id, **cell)
+        for cell in DropOff.objects.filter(
+            district_id=district_id, received_on__in=days, status=DropOffStatus.PROCESSED
+        )
+        .values(day=F("received_on"))
+        .annotate(dropoff_count=Count("pk"))
+    )
+
+
+@transaction.atomic
+def recompute_impact(
+    *,
+    methodology: Methodology,
+    by: User | None = None,
+    district: District | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    reason: str = "",
+) -> ImpactRecomputation:
+    """Recompute processed lines with ``methodology`` and record that it was done."""
+    dropoffs = DropOff.objects.filter(status=DropOffStatus.PROCESSED)
+    if district is not None:
+        dropoffs = dropoffs.filter(district=district)
+    if date_from is not None:
+        dropoffs = dropoffs.filter(received_on__gte=date_from)
+    if date_to is not None:
+        dropoffs = dropoffs.filter(received_on__lte=date_to)
+    locked = dropoffs.select_for_update().order_by("pk")
+    cells = cast(set[tuple[date, int]], set(locked.values_list("received_on", "district_id")))
+    table, now = FactorTable.of(methodology), timezone.now()
+    lines = DropOffLine.objects.filter(dropoff__in=dropoffs.values("pk")).only(
+        "pk", "category_id", "weight_kg"
+    )
+    recomputed = _save_impact(
+        _with_impact(line, table, now) for line in lines.iterator(chunk_size=BATCH_SIZE)
+    )
+    refresh_rollups(cells=cells)
+    return ImpactRecomputation.objects.create(
+        methodology=methodology,
+        district=district,
+        date_from=date_from,
+        date_to=date_to,
+        lines_recomputed=recomputed,
+        requested_by=by,
+        reason=reason,
+    )
