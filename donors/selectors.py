@@ -7,11 +7,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Model, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import scope_to_district
+from foodbank.districts.models import District, DistrictGroup
 
 from .errors import NoMethodologyInForce
 from .models import (
@@ -21,6 +25,7 @@ from .models import (
     DropOffDaily,
     DropOffLine,
     DropOffStatus,
+    FoodCategory,
     ImpactDaily,
     Methodology,
 )
@@ -145,22 +150,77 @@ BREAKDOWNS = {
     "district": ("district__code", "district__name_th", "district__name_en"),
     "group": ("district__group__code", "district__group__name_th", "district__group__name_en"),
     "category": ("category__slug", "category__name_th", "category__name_en"),
-    "month": (),
+    "month": ("month", "month", "month"),
 }
 
 
 def impact_breakdown(where: ImpactFilter, *, by: str) -> list[dict]:
-    """Totals per district, group, category or month, largest first (months in order)."""
+    """Totals per district, group, category (largest first) or month (in order).
+
+    Each row: ``key``, ``name_th``, ``name_en``, ``kg``, ``meals``, ``kgco2e``, ``lines``.
+    """
     cells = _filtered(ImpactDaily.objects.all(), where)
     if where.category_id is not None:
         cells = cells.filter(category_id=where.category_id)
-    keys = BREAKDOWNS[by]
-    grouped = (
-        cells.annotate(month=TruncMonth("day")).values("month")
-        if by == "month"
-        else (cells.values(*keys))
+    key, name_th, name_en = BREAKDOWNS[by]
+    if by == "month":
+        cells = cells.annotate(month=TruncMonth("day"))
+    rows = (
+        cells.values(key, name_th, name_en)
+        .annotate(kg=Sum("kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"), lines=Sum("line_count"))
+        .order_by(key if by == "month" else "-kg")
     )
-    rows = grouped.annotate(
-        kg=Sum("kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"), lines=Sum("line_count")
-    )
-    return list(rows.order_by("month") if by == "month" else rows.order_by("-kg"))
+    return [
+        {
+            "key": _label(row[key]),
+            "name_th": _label(row[name_th]),
+            "name_en": _label(row[name_en]),
+            "kg": row["kg"],
+            "meals": row["meals"],
+            "kgco2e": row["kgco2e"],
+            "lines": row["lines"],
+        }
+        for row in rows
+    ]
+
+
+def _label(value: object) -> str:
+    return value.strftime("%Y-%m") if isinstance(value, date) else str(value)
+
+
+def impact_filter_for(
+    viewer: User,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    district: str | None = None,
+    group: str | None = None,
+    category: str | None = None,
+) -> ImpactFilter:
+    """Turn query codes into a filter within the viewer's scope.
+
+    Unknown codes are a 400 naming the parameter; another district's figures are a 404 for
+    district staff, whose figures are always their own district's.
+    """
+    unknown: dict[str, list[str]] = {}
+    district_id = _pk_of(District, "code", district, "district", unknown)
+    group_id = _pk_of(DistrictGroup, "code", group, "group", unknown)
+    category_id = _pk_of(FoodCategory, "slug", category, "category", unknown)
+    if unknown:
+        raise ValidationError(unknown)
+    if viewer.role == Role.DISTRICT_STAFF:
+        if district_id not in (None, viewer.district_id):
+            raise Http404
+        district_id = viewer.district_id
+    return ImpactFilter(date_from, date_to, district_id, group_id, category_id)
+
+
+def _pk_of(
+    model: type[Model], field: str, value: str | None, name: str, unknown: dict[str, list[str]]
+) -> int | None:
+    if not value:
+        return None
+    pk = model._default_manager.filter(**{field: value}).values_list("pk", flat=True).first()
+    if pk is None:
+        unknown[name] = [_("Unknown code “%(code)s”.") % {"code": value}]
+    return pk

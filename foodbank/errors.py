@@ -42,7 +42,10 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+            nested = prefix if key == "non_field_errors" and prefix else str(key)
+            flat.update(
+                _flatten(value, f"{prefix}.{nested}" if prefix and nested != prefix else nested)
+            )
         return flat
     if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         flat = {}

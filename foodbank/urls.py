@@ -9,6 +9,7 @@ from foodbank.web.views import home
 api_v1 = [
     path("", include("foodbank.accounts.api.urls")),
     path("", include("foodbank.districts.api.urls")),
+    path("", include("donors.api.urls")),
 ]
 
 urlpatterns = [

@@ -110,10 +110,20 @@ def people(districts):
 
 @pytest.fixture
 def api():
-    """An API client; ``api.as_user(user)`` signs requests as that user (None: anonymous)."""
+    """An API client in English; ``api.as_user(user)`` signs requests as that user.
+
+    Each request ends as a committed one would: its after-commit work (tasks, in-process)
+    runs before the response is looked at.
+    """
+    from django.test import TestCase
     from rest_framework.test import APIClient
 
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    class CommittingClient(APIClient):
+        def request(self, **kwargs):
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                return super().request(**kwargs)
+
+    client = CommittingClient(HTTP_ACCEPT_LANGUAGE="en")
 
     def as_user(user):
         client.force_authenticate(user=user)

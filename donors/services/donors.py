@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.services import create_user
@@ -32,3 +33,8 @@ def register_donor_with_account(*, username: str, password: str, **details: Any)
         first_name=details.get("contact_name", "")[:150],
     )
     return register_donor(account=account, registered_by=account, **details)
+
+
+def donor_of(account: User) -> Donor:
+    """The donor record a donor account speaks for (404 if it has none)."""
+    return get_object_or_404(Donor, account=account)

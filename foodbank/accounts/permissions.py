@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from .models import Role
+from .models import Role, User
 
 
 class RolePermission(BasePermission):
@@ -37,3 +38,10 @@ def allow_roles(*roles: Role | str, read_only: bool = False) -> type[RolePermiss
         (RolePermission,),
         {"roles": names, "read_only": read_only},
     )
+
+
+def signed_in_user(request: Request) -> User:
+    """The user of a request that a role permission has admitted."""
+    if not isinstance(request.user, User):
+        raise NotAuthenticated()
+    return request.user

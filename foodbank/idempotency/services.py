@@ -78,6 +78,7 @@ def _take_over_if_stale(earlier: IdempotencyKey, fingerprint: str) -> bool:
 
 def _claim(*, user: User, key: str, endpoint: str, fingerprint: str) -> IdempotencyKey | Answer:
     """Claim the key for this request, or return the stored answer of an earlier one."""
+    now = timezone.now()
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(
@@ -85,7 +86,8 @@ def _claim(*, user: User, key: str, endpoint: str, fingerprint: str) -> Idempote
                 key=key,
                 endpoint=endpoint,
                 request_hash=fingerprint,
-                expires_at=timezone.now() + KEY_LIFETIME,
+                created_at=now,
+                expires_at=now + KEY_LIFETIME,
             )
     except IntegrityError:
         pass

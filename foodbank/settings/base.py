@@ -123,7 +123,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "foodbank.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("FOODBANK_AUTH_RATE", default="10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("FOODBANK_AUTH_RATE", default="10/min"),
+        "register": env.str("FOODBANK_REGISTER_RATE", default="20/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
