@@ -16,14 +16,6 @@ class NoMethodologyInForce(ApplicationError):
     default_message = _("No impact methodology is in force on this date.")
 
 
-class MethodologyInUse(Conflict):
-    code = "methodology_in_use"
-    default_message = _(
-        "This methodology has been used to compute impact and cannot be changed; "
-        "add a new version instead."
-    )
-
-
 class NotYourDonor(ApplicationError):
     code = "not_your_donor"
     status_code = status.HTTP_403_FORBIDDEN

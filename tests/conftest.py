@@ -66,7 +66,12 @@ def tasks_through_broker():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, tasks_through_broker):
+def committed_db(transactional_db, django_db_serialized_rollback):
+    """Real commits (for threads and workers), with the migrations' seed data restored."""
+
+
+@pytest.fixture
+def celery_worker(committed_db, tasks_through_broker):
     """A real Celery worker in a thread, consuming from Redis, for this test only."""
     from celery.contrib.testing.worker import start_worker
 

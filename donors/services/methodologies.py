@@ -12,7 +12,6 @@ from django.db.models import Max
 
 from foodbank.accounts.models import User
 
-from ..errors import MethodologyInUse
 from ..models import DropOffLine, FoodCategory, ImpactRecomputation, Methodology, MethodologyFactor
 
 
@@ -59,9 +58,3 @@ def add_methodology_version(
         row.full_clean()
         row.save()
     return methodology
-
-
-def ensure_editable(methodology: Methodology) -> None:
-    """Raise MethodologyInUse if figures were computed with it (edits would rewrite them)."""
-    if methodology.pk and is_in_use(methodology):
-        raise MethodologyInUse()

@@ -56,7 +56,7 @@ def test_task_is_sent_only_when_the_transaction_commits(django_capture_on_commit
     assert not session_exists(old)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_task_is_never_sent_when_the_transaction_rolls_back():
     old = make_session(expires_in=timedelta(days=-1))
 
