@@ -20,3 +20,8 @@ class NotYourDonor(ApplicationError):
     code = "not_your_donor"
     status_code = status.HTTP_403_FORBIDDEN
     default_message = _("Donors may announce drop-offs only for themselves.")
+
+
+class DuplicateImport(Conflict):
+    code = "duplicate_import"
+    default_message = _("This file has already been imported.")

@@ -5,7 +5,7 @@ from importlib import import_module
 from celery import shared_task
 from django.conf import settings
 
-from donors.services import impact
+from donors.services import impact, imports
 from foodbank.idempotency.services import purge_expired_keys
 
 #: Drop-offs one sweep computes at most; the next sweep takes the rest.
@@ -39,3 +39,9 @@ def sweep_impact() -> int:
 def purge_idempotency_keys() -> int:
     """Forget Idempotency-Keys past their 24-hour lifetime."""
     return purge_expired_keys()
+
+
+@shared_task
+def import_dropoffs(dropoff_import_id: int) -> int:
+    """Check and write an uploaded CSV of drop-offs; returns the lines imported."""
+    return imports.run_import(dropoff_import_id=dropoff_import_id).imported_lines

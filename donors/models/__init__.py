@@ -7,9 +7,11 @@ from .dropoffs import (
     DonorKind,
     DonorType,
     DropOff,
+    DropOffImport,
     DropOffLine,
     DropOffStatus,
     FoodCategory,
+    ImportStatus,
 )
 from .impact import (
     DonorActivityDaily,
@@ -30,11 +32,13 @@ __all__ = [
     "DonorType",
     "DropOff",
     "DropOffDaily",
+    "DropOffImport",
     "DropOffLine",
     "DropOffStatus",
     "FoodCategory",
     "ImpactDaily",
     "ImpactRecomputation",
+    "ImportStatus",
     "Methodology",
     "MethodologyFactor",
 ]

@@ -141,7 +141,15 @@ class DropOff(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imported_from = models.ForeignKey(
+        "donors.DropOffImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dropoffs",
+        verbose_name=_("imported from"),
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -164,6 +172,10 @@ class DropOff(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=DropOffStatus.PROCESSED) | Q(processed_at__isnull=False),
                 name="%(app_label)s_%(class)s_processed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(created_by__isnull=False) | Q(imported_from__isnull=False),
+                name="%(app_label)s_%(class)s_attributable",
             ),
         ]
 
@@ -233,3 +245,46 @@ class DropOffLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dropoff_id}/{self.line_no} {self.weight_kg} kg"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Refused")
+
+
+class DropOffImport(models.Model):
+    """One CSV file of historical drop-offs: its content, progress and outcome.
+
+    A file is imported once: its SHA-256 is unique.
+    """
+
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    content = models.BinaryField(editable=False)
+    skip_bad_rows = models.BooleanField(_("import the good rows"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    imported_lines = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("drop-off import")
+        verbose_name_plural = _("drop-off imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total_rows else int(100 * self.done_rows / self.total_rows)

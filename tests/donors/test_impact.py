@@ -188,3 +188,33 @@ def test_dropoff_received_before_any_methodology_waits(people):
     dropoff.refresh_from_db()
     assert dropoff.status == DropOffStatus.RECEIVED
     assert DropOff.objects.filter(status=DropOffStatus.PROCESSED).count() == 0
+
+
+def test_recompute_command_names_the_methodology_and_records_it(people, admin_user_factors):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    received(
+        donor=DonorFactory(),
+        by=people.staff_a,
+        lines=[line("meat-fish", "1")],
+        at=datetime(2026, 5, 1, 10, tzinfo=BANGKOK),
+    )
+    received(
+        donor=DonorFactory(),
+        by=people.staff_b,
+        lines=[line("meat-fish", "1")],
+        at=datetime(2026, 5, 1, 10, tzinfo=BANGKOK),
+    )
+    out = StringIO()
+    call_command(
+        "recompute_impact", methodology="WRAP 2026 v1", district="1001", reason="pilot", stdout=out
+    )
+    assert "Recomputed 1 line(s) with WRAP 2026 v1" in out.getvalue()
+    record = ImpactRecomputation.objects.get()
+    assert (record.district.code, record.reason) == ("1001", "pilot")
+    meals = dict(ImpactDaily.objects.values_list("district__code", "meals"))
+    assert meals == {"1001": Decimal("3"), "1006": Decimal("4.2")}
+    with pytest.raises(CommandError, match="No methodology 'WRAP 2030 v1'"):
+        call_command("recompute_impact", methodology="WRAP 2030 v1")

@@ -1,0 +1,318 @@
+"""Importing historical drop-offs from the city's spreadsheets (CSV, one row per line).
+
+Columns: ``received_on`` (date, or date and time), ``district`` (official code), ``donor``
+(name; new names become donors), ``category`` (slug, Thai or English name), ``weight_kg``;
+optional ``donor_type``, ``destination`` (default ``forward``), ``expiry_date``,
+``quantity``, ``unit`` and ``dropoff_ref``. Rows with the same ``dropoff_ref`` (or, without
+one, the same day, district and donor) make one drop-off.
+
+Every row is checked first; a file with any bad row imports nothing unless the import was
+asked to take the good rows. Writing happens in one transaction; the impact is computed by
+tasks after it commits.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from foodbank.accounts.models import User
+from foodbank.districts.models import District
+from worker.enqueue import enqueue_after_commit
+
+from ..errors import DuplicateImport
+from ..models import (
+    Destination,
+    Donor,
+    DonorKind,
+    DonorType,
+    DropOff,
+    DropOffImport,
+    DropOffLine,
+    DropOffStatus,
+    FoodCategory,
+    ImportStatus,
+)
+from ..models.dropoffs import MAX_LINE_KG
+from .dropoffs import COMPUTE_IMPACT
+
+REQUIRED = ("received_on", "district", "donor", "category", "weight_kg")
+OPTIONAL = ("donor_type", "destination", "expiry_date", "quantity", "unit", "dropoff_ref")
+#: Undated rows (a date without a time) count as received at noon, local time.
+NOON = time(12, 0)
+WRITE_BATCH = 5000
+COMPUTE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    received_at: datetime
+    district_id: int
+    donor_name: str
+    donor_type: str
+    category_id: int
+    weight_kg: Decimal
+    destination: str
+    expiry_date: date | None
+    quantity: Decimal | None
+    unit: str
+    dropoff_ref: str
+
+    @property
+    def dropoff_key(self) -> tuple:
+        if self.dropoff_ref:
+            return ("ref", self.dropoff_ref)
+        day = timezone.localdate(self.received_at)
+        return ("day", day, self.district_id, self.donor_name.casefold())
+
+
+class RowError(ValueError):
+    pass
+
+
+class _Lookups:
+    """Codes and names resolved once per file, not once per row."""
+
+    def __init__(self) -> None:
+        self.districts = dict(District.objects.values_list("code", "pk"))
+        self.categories: dict[str, int] = {}
+        for pk, slug, name_th, name_en in FoodCategory.objects.values_list(
+            "pk", "slug", "name_th", "name_en"
+        ):
+            for name in (slug, name_th, name_en):
+                self.categories[name.casefold()] = pk
+
+
+def _received_at(value: str, now: datetime) -> datetime:
+    moment = parse_datetime(value) if "T" in value or " " in value.strip() else None
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise RowError(_("received_on: “%(v)s” is not a date (YYYY-MM-DD)") % {"v": value})
+        moment = datetime.combine(day, NOON)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > now:
+        raise RowError(_("received_on: the date cannot be in the future"))
+    return moment
+
+
+def _decimal(value: str, column: str, *, required: bool) -> Decimal | None:
+    if not value:
+        if required:
+            raise RowError(_("%(c)s: missing") % {"c": column})
+        return None
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation as error:
+        raise RowError(_("%(c)s: “%(v)s” is not a number") % {"c": column, "v": value}) from error
+    if not number.is_finite() or number <= 0:
+        raise RowError(_("%(c)s: must be more than 0") % {"c": column})
+    if number.as_tuple().exponent < -3:  # type: ignore[operator]
+        raise RowError(_("%(c)s: at most 3 decimal places (grams)") % {"c": column})
+    return number
+
+
+def _row(line: int, record: dict[str, str], lookups: _Lookups, now: datetime) -> ImportRow:
+    value = {column: (record.get(column) or "").strip() for column in REQUIRED + OPTIONAL}
+    district_id = lookups.districts.get(value["district"])
+    if district_id is None:
+        raise RowError(_("district: unknown code “%(v)s”") % {"v": value["district"]})
+    category_id = lookups.categories.get(value["category"].casefold())
+    if category_id is None:
+        raise RowError(_("category: unknown “%(v)s”") % {"v": value["category"]})
+    if not value["donor"]:
+        raise RowError(_("donor: missing"))
+    weight = _decimal(value["weight_kg"], "weight_kg", required=True)
+    assert weight is not None  # noqa: S101 - required=True never returns None
+    if weight > MAX_LINE_KG:
+        raise RowError(_("weight_kg: at most %(max)s kg per line") % {"max": MAX_LINE_KG})
+    destination = value["destination"] or Destination.FORWARD
+    if destination not in Destination.values:
+        raise RowError(_("destination: use forward or stock"))
+    donor_type = value["donor_type"] or DonorType.OTHER
+    if donor_type not in DonorType.values:
+        raise RowError(_("donor_type: unknown “%(v)s”") % {"v": donor_type})
+    expiry = parse_date(value["expiry_date"]) if value["expiry_date"] else None
+    if value["expiry_date"] and expiry is None:
+        raise RowError(_("expiry_date: “%(v)s” is not a date") % {"v": value["expiry_date"]})
+    return ImportRow(
+        line=line,
+        received_at=_received_at(value["received_on"], now),
+        district_id=district_id,
+        donor_name=value["donor"][:200],
+        donor_type=donor_type,
+        category_id=category_id,
+        weight_kg=weight,
+        destination=destination,
+        expiry_date=expiry,
+        quantity=_decimal(value["quantity"], "quantity", required=False),
+        unit=value["unit"][:30],
+        dropoff_ref=value["dropoff_ref"][:100],
+    )
+
+
+def read_rows(content: bytes) -> tuple[list[ImportRow], list[tuple[int, str]]]:
+    """Check every row; returns the good rows and ``(line, problem)`` for the bad ones."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [(1, _("the file is not UTF-8 text"))]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
+    if missing:
+        return [], [(1, _("missing column(s): %(c)s") % {"c": ", ".join(missing)})]
+    lookups, now = _Lookups(), timezone.now()
+    rows: list[ImportRow] = []
+    problems: list[tuple[int, str]] = []
+    for record in reader:
+        try:
+            rows.append(_row(reader.line_num, record, lookups, now))
+        except RowError as error:
+            problems.append((reader.line_num, str(error)))
+    if not rows and not problems:
+        problems.append((1, _("the file has no rows")))
+    return rows, problems
+
+
+def start_import(
+    *, file_name: str, content: bytes, by: User | None, skip_bad_rows: bool = False
+) -> DropOffImport:
+    """Record an uploaded file; the same file (by content) is refused a second time."""
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = DropOffImport.objects.filter(sha256=digest).first()
+    if earlier is not None:
+        raise DuplicateImport(fields={"file": [str(DuplicateImport.default_message)]})
+    return DropOffImport.objects.create(
+        file_name=file_name[:255],
+        sha256=digest,
+        content=content,
+        skip_bad_rows=skip_bad_rows,
+        created_by=by,
+    )
+
+
+def progress_key(dropoff_import: DropOffImport) -> str:
+    return f"dropoff-import:{dropoff_import.pk}:done"
+
+
+def _donor_ids(rows: list[ImportRow]) -> dict[str, int]:
+    """Donors by folded name, creating the ones the file names for the first time."""
+    wanted = {row.donor_name.casefold(): row for row in rows}
+    known = {
+        name.casefold(): pk
+        for pk, name in Donor.objects.filter(name__in={r.donor_name for r in rows})
+        .order_by("pk")
+        .values_list("pk", "name")
+    }
+    new = [
+        Donor(
+            name=row.donor_name,
+            donor_type=row.donor_type,
+            kind=DonorKind.PERSON
+            if row.donor_type == DonorType.HOUSEHOLD
+            else DonorKind.ORGANISATION,
+        )
+        for folded, row in wanted.items()
+        if folded not in known
+    ]
+    for donor in Donor.objects.bulk_create(new, batch_size=WRITE_BATCH):
+        known[donor.name.casefold()] = donor.pk
+    return known
+
+
+def _grouped(rows: list[ImportRow]) -> Iterator[list[ImportRow]]:
+    groups: dict[tuple, list[ImportRow]] = {}
+    for row in rows:
+        groups.setdefault(row.dropoff_key, []).append(row)
+    return iter(groups.values())
+
+
+def _write(
+    dropoff_import: DropOffImport,
+    rows: list[ImportRow],
+    by: User | None,
+    progress: Callable[[int], None],
+) -> list[int]:
+    donors, created_ids, done = _donor_ids(rows), [], 0
+    groups = list(_grouped(rows))
+    for start in range(0, len(groups), WRITE_BATCH):
+        chunk = groups[start : start + WRITE_BATCH]
+        dropoffs = DropOff.objects.bulk_create(
+            DropOff(
+                donor_id=donors[group[0].donor_name.casefold()],
+                district_id=group[0].district_id,
+                status=DropOffStatus.RECEIVED,
+                received_at=group[0].received_at,
+                received_on=timezone.localdate(group[0].received_at),
+                received_by=by,
+                created_by=by,
+                imported_from=dropoff_import,
+            )
+            for group in chunk
+        )
+        DropOffLine.objects.bulk_create(
+            (
+                DropOffLine(
+                    dropoff_id=dropoff.pk,
+                    line_no=number,
+                    category_id=row.category_id,
+                    weight_kg=row.weight_kg,
+                    quantity=row.quantity,
+                    unit=row.unit,
+                    expiry_date=row.expiry_date,
+                    destination=row.destination,
+                )
+                for dropoff, group in zip(dropoffs, chunk, strict=True)
+                for number, row in enumerate(group, start=1)
+            ),
+            batch_size=WRITE_BATCH,
+        )
+        created_ids += [dropoff.pk for dropoff in dropoffs]
+        done += sum(len(group) for group in chunk)
+        progress(done)
+    return created_ids
+
+
+def run_import(
+    *, dropoff_import_id: int, progress: Callable[[int], None] | None = None
+) -> DropOffImport:
+    """Check and write one import (safe to run twice: a finished import is left alone)."""
+    with transaction.atomic():
+        dropoff_import = DropOffImport.objects.select_for_update().get(pk=dropoff_import_id)
+        if dropoff_import.status != ImportStatus.PENDING:
+            return dropoff_import
+        rows, problems = read_rows(bytes(dropoff_import.content))
+        dropoff_import.total_rows = len(rows) + len(problems)
+        dropoff_import.problems = [[line, message] for line, message in problems]
+        if problems and not dropoff_import.skip_bad_rows:
+            dropoff_import.status = ImportStatus.FAILED
+        else:
+
+            def report(done: int) -> None:
+                cache.set(progress_key(dropoff_import), done, timeout=3600)
+                if progress:
+                    progress(done)
+
+            user = dropoff_import.created_by
+            created = _write(dropoff_import, rows, user, report)
+            for start in range(0, len(created), COMPUTE_BATCH):
+                enqueue_after_commit(COMPUTE_IMPACT, created[start : start + COMPUTE_BATCH])
+            dropoff_import.status = ImportStatus.DONE
+            dropoff_import.imported_lines = len(rows)
+        dropoff_import.done_rows = dropoff_import.total_rows
+        dropoff_import.finished_at = timezone.now()
+        dropoff_import.save()
+    return dropoff_import
