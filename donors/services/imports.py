@@ -295,14 +295,14 @@ def run_import(
         if dropoff_import.status != ImportStatus.PENDING:
             return dropoff_import
         rows, problems = read_rows(bytes(dropoff_import.content))
-        dropoff_import.total_rows = len(rows) + len(problems)
+        dropoff_import.total_rows = total = len(rows) + len(problems)
         dropoff_import.problems = [[line, message] for line, message in problems]
         if problems and not dropoff_import.skip_bad_rows:
             dropoff_import.status = ImportStatus.FAILED
         else:
 
             def report(done: int) -> None:
-                cache.set(progress_key(dropoff_import), done, timeout=3600)
+                cache.set(progress_key(dropoff_import), {"done": done, "total": total}, 3600)
                 if progress:
                     progress(done)
 
@@ -316,3 +316,10 @@ def run_import(
         dropoff_import.finished_at = timezone.now()
         dropoff_import.save()
     return dropoff_import
+
+
+def progress_of(dropoff_import: DropOffImport) -> dict[str, int]:
+    """``done`` and ``total`` rows; a running import keeps them in the cache until it commits."""
+    if dropoff_import.status != ImportStatus.PENDING:
+        return {"done": dropoff_import.done_rows, "total": dropoff_import.total_rows}
+    return cache.get(progress_key(dropoff_import)) or {"done": 0, "total": 0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -40,8 +41,8 @@ def allow_roles(*roles: Role | str, read_only: bool = False) -> type[RolePermiss
     )
 
 
-def signed_in_user(request: Request) -> User:
-    """The user of a request that a role permission has admitted."""
+def signed_in_user(request: Request | HttpRequest) -> User:
+    """The user of a request that a role check (permission or decorator) has admitted."""
     if not isinstance(request.user, User):
         raise NotAuthenticated()
     return request.user

@@ -1,0 +1,126 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from foodbank.districts.models import District
+
+from .models import Destination, Donor, DonorKind, DonorType, FoodCategory
+from .models.dropoffs import MAX_LINE_KG
+from .services.dropoffs import MAX_LINES, LineInput
+
+
+class LineForm(forms.Form):
+    category = forms.ModelChoiceField(
+        FoodCategory.objects.filter(is_active=True), label=_("Category"), to_field_name="slug"
+    )
+    weight_kg = forms.DecimalField(
+        label=_("Weight (kg)"),
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0.001"),
+        max_value=MAX_LINE_KG,
+        widget=forms.NumberInput(attrs={"step": "0.001", "inputmode": "decimal"}),
+    )
+    destination = forms.ChoiceField(
+        label=_("Destination"), choices=Destination.choices, initial=Destination.FORWARD
+    )
+    expiry_date = forms.DateField(
+        label=_("Best before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"), required=False, min_value=Decimal("0.001"), decimal_places=3
+    )
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=30)
+
+    def line(self) -> LineInput:
+        return LineInput(**self.cleaned_data)
+
+
+LineFormSet = forms.formset_factory(
+    LineForm, extra=3, min_num=1, validate_min=True, max_num=MAX_LINES, validate_max=True
+)
+
+
+class DropOffForm(forms.Form):
+    """Staff log food received at their office; admins also say which office."""
+
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District office"))
+    donor = forms.ModelChoiceField(Donor.objects.all(), label=_("Donor"))
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.district_id:
+            del self.fields["district"]
+
+    def office(self, user) -> District:
+        return self.cleaned_data.get("district") or user.district
+
+
+class AnnounceForm(forms.Form):
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District office"))
+    expected_on = forms.DateField(
+        label=_("Expected on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class DonorSignupForm(forms.Form):
+    name = forms.CharField(label=_("Organisation or your name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DonorKind.choices)
+    donor_type = forms.ChoiceField(label=_("Type"), choices=DonorType.choices)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    tax_id = forms.CharField(label=_("Tax id (optional)"), max_length=13, required=False)
+    publicity_consent = forms.BooleanField(
+        label=_("You may name us when thanking donors"), required=False
+    )
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class ImportForm(forms.Form):
+    MAX_BYTES = 20 * 1024 * 1024
+
+    file = forms.FileField(label=_("CSV file"))
+    skip_bad_rows = forms.BooleanField(
+        label=_("Import the good rows if some are bad"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 20 MB; use the command line."))
+        if not upload.name.lower().endswith(".csv"):
+            raise ValidationError(_("Choose a .csv file."))
+        return upload
+
+
+def filled_lines(lines: forms.BaseFormSet) -> list[LineForm]:
+    """The line forms someone filled in (empty spare rows are left out)."""
+    return [form for form in lines.forms if form.has_changed() and form.cleaned_data]
+
+
+def apply_service_errors(
+    error: ValidationError, form: forms.Form, lines: forms.BaseFormSet
+) -> None:
+    """Show a service's ValidationError next to the fields it names (``lines.2.weight_kg``)."""
+    filled = filled_lines(lines)
+    for key, messages in error.message_dict.items():
+        parts = key.split(".")
+        if parts[0] == "lines" and len(parts) == 3 and int(parts[1]) < len(filled):
+            target = filled[int(parts[1])]
+            field = parts[2] if parts[2] in target.fields else None
+            for message in messages:
+                target.add_error(field, message)
+        else:
+            field = key if key in form.fields else None
+            for message in messages:
+                form.add_error(field, message)

@@ -1,0 +1,243 @@
+"""Web pages of surplus rescue. Thin: forms in, services called, templates out."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from foodbank.accounts.decorators import role_required
+from foodbank.accounts.models import Role
+from foodbank.accounts.permissions import signed_in_user
+from foodbank.accounts.scoping import scope_to_district
+from foodbank.errors import ApplicationError
+from worker.enqueue import enqueue_after_commit
+
+from . import selectors
+from .forms import (
+    AnnounceForm,
+    DonorSignupForm,
+    DropOffForm,
+    ImportForm,
+    LineFormSet,
+    apply_service_errors,
+    filled_lines,
+)
+from .models import Donor, DropOff, DropOffImport, DropOffLine, DropOffStatus
+from .services import donors, dropoffs, imports
+
+STAFF = (Role.ADMIN, Role.DISTRICT_STAFF)
+
+
+@role_required(*STAFF, Role.DONOR)
+def dropoff_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    visible = (
+        selectors.dropoffs_visible_to(user)
+        .annotate(total_kg=Sum("lines__weight_kg"))
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(visible, 25).get_page(request.GET.get("page"))
+    if user.role == Role.DONOR:
+        summary = selectors.donor_impact_summary(user, selectors.ImpactFilter())
+    else:
+        summary = selectors.impact_summary(selectors.impact_filter_for(user))
+    context = {"page": page, "summary": summary, "year": timezone.localdate().year}
+    return render(request, "donors/dropoff_list.html", context)
+
+
+def _lines_and_form(request: HttpRequest, form_class, **options):
+    if request.method == "POST":
+        return form_class(request.POST, **options), LineFormSet(request.POST, prefix="lines")
+    return form_class(**options), LineFormSet(prefix="lines")
+
+
+def _save_with_lines(request, form, lines, save) -> DropOff | None:
+    """Call ``save(lines)`` when the forms are valid; errors go next to their fields."""
+    if request.method != "POST" or not (form.is_valid() and lines.is_valid()):
+        return None
+    try:
+        return save([line.line() for line in filled_lines(lines)])
+    except ValidationError as error:
+        apply_service_errors(error, form, lines)
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+@role_required(*STAFF)
+def dropoff_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    form, lines = _lines_and_form(request, DropOffForm, user=user, initial={"received_at": now})
+    dropoff = _save_with_lines(
+        request,
+        form,
+        lines,
+        lambda rows: dropoffs.log_dropoff(
+            donor=form.cleaned_data["donor"],
+            district=form.office(user),
+            received_at=form.cleaned_data["received_at"],
+            lines=rows,
+            by=user,
+            notes=form.cleaned_data["notes"],
+        ),
+    )
+    if dropoff:
+        messages.success(request, _("Drop-off #%(n)d saved.") % {"n": dropoff.pk})
+        return redirect("donors:dropoff-detail", pk=dropoff.pk)
+    return render(
+        request,
+        "donors/dropoff_form.html",
+        {"form": form, "lines": lines, "title": _("Log a drop-off")},
+    )
+
+
+@role_required(Role.DONOR)
+def dropoff_announce(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    donor = donors.donor_of(user)
+    form, lines = _lines_and_form(request, AnnounceForm)
+    dropoff = _save_with_lines(
+        request,
+        form,
+        lines,
+        lambda rows: dropoffs.announce_dropoff(
+            donor=donor,
+            district=form.cleaned_data["district"],
+            lines=rows,
+            by=user,
+            expected_on=form.cleaned_data["expected_on"],
+            notes=form.cleaned_data["notes"],
+        ),
+    )
+    if dropoff:
+        messages.success(request, _("Thank you! The district office expects your food."))
+        return redirect("donors:dropoff-detail", pk=dropoff.pk)
+    return render(
+        request,
+        "donors/dropoff_form.html",
+        {"form": form, "lines": lines, "title": _("Announce a drop-off")},
+    )
+
+
+def _visible_dropoff(request: HttpRequest, pk: int) -> DropOff:
+    user = signed_in_user(request)
+    return get_object_or_404(
+        selectors.dropoffs_visible_to(user).prefetch_related(
+            "lines__category", "lines__methodology"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(*STAFF, Role.DONOR)
+def dropoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    dropoff = _visible_dropoff(request, pk)
+    can_receive = user.role in STAFF and dropoff.status == DropOffStatus.ANNOUNCED
+    return render(
+        request, "donors/dropoff_detail.html", {"dropoff": dropoff, "can_receive": can_receive}
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def dropoff_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    dropoff = get_object_or_404(scope_to_district(DropOff.objects.all(), user), pk=pk)
+    try:
+        dropoffs.receive_dropoff(dropoff=dropoff, received_at=timezone.now(), by=user)
+        messages.success(request, _("Drop-off received."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("donors:dropoff-detail", pk=pk)
+
+
+@role_required(*STAFF, Role.DONOR)
+def dropoff_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    dropoff = _visible_dropoff(request, pk)
+    totals = dropoff.lines.aggregate(kg=Sum("weight_kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"))
+    return render(request, "donors/receipt.html", {"dropoff": dropoff, "totals": totals})
+
+
+@role_required(*STAFF, Role.DONOR)
+def donor_statement(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    user = signed_in_user(request)
+    donor = get_object_or_404(Donor, pk=pk)
+    if user.role == Role.DONOR and donor.account_id != user.pk:
+        raise PermissionDenied
+    lines = DropOffLine.objects.filter(
+        dropoff__donor=donor,
+        dropoff__status=DropOffStatus.PROCESSED,
+        dropoff__received_on__year=year,
+    ).select_related("dropoff__district", "category")
+    totals = lines.aggregate(kg=Sum("weight_kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"))
+    return render(
+        request,
+        "donors/statement.html",
+        {
+            "donor": donor,
+            "year": year,
+            "lines": lines,
+            "totals": totals,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def donor_signup(request: HttpRequest) -> HttpResponse:
+    form = DonorSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        details = dict(form.cleaned_data)
+        try:
+            donor = donors.register_donor_with_account(
+                username=details.pop("username"), password=details.pop("password"), **details
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            login(request, donor.account, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! You can now announce drop-offs."))
+            return redirect("donors:dropoff-list")
+    return render(request, "donors/signup.html", {"form": form})
+
+
+@role_required(*STAFF)
+def import_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            started = imports.start_import(
+                file_name=upload.name,
+                content=upload.read(),
+                by=user,
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            enqueue_after_commit("worker.tasks.import_dropoffs", started.pk)
+            return redirect("donors:import-detail", pk=started.pk)
+    recent = DropOffImport.objects.defer("content")[:10]
+    return render(request, "donors/import_form.html", {"form": form, "recent": recent})
+
+
+@role_required(*STAFF)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dropoff_import = get_object_or_404(DropOffImport.objects.defer("content"), pk=pk)
+    progress = imports.progress_of(dropoff_import)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": dropoff_import.status, **progress})
+    return render(
+        request, "donors/import_detail.html", {"import": dropoff_import, "progress": progress}
+    )
