@@ -39,7 +39,7 @@ class LineForm(forms.Form):
 
 
 LineFormSet = forms.formset_factory(
-    LineForm, extra=3, min_num=1, validate_min=True, max_num=MAX_LINES, validate_max=True
+    LineForm, extra=0, min_num=1, validate_min=True, max_num=MAX_LINES, validate_max=True
 )
 
 

@@ -13,11 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.utils import timezone
 
 from foodbank.accounts.models import User
@@ -37,7 +36,7 @@ from ..models import (
 from ..selectors import methodology_in_force
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 2000
+IMPACT = DecimalField(max_digits=24, decimal_places=9)
 
 
 @dataclass(frozen=True)
@@ -63,30 +62,32 @@ class FactorTable:
             },
         )
 
-    def for_category(self, category_id: int) -> Factors:
-        default = Factors(self.methodology.meals_per_kg, self.methodology.kgco2e_per_kg)
-        return self.by_category.get(category_id, default)
+
+def _impact_of(factors: Factors, methodology: Methodology, now: datetime) -> dict[str, Any]:
+    """Column values that make each line's impact its weight times the factors, in SQL.
+
+    PostgreSQL multiplies ``numeric`` exactly: kg (3 places) times a factor (6 places) fits
+    the 9 places stored, so nothing is rounded.
+    """
+    return {
+        "meals": ExpressionWrapper(F("weight_kg") * factors.meals_per_kg, output_field=IMPACT),
+        "kgco2e": ExpressionWrapper(F("weight_kg") * factors.kgco2e_per_kg, output_field=IMPACT),
+        "methodology": methodology,
+        "computed_at": now,
+    }
 
 
-def line_impact(weight_kg: Decimal, factors: Factors) -> tuple[Decimal, Decimal]:
-    """Meals and kgCO2e of ``weight_kg``: exact Decimal products, not rounded."""
-    return weight_kg * factors.meals_per_kg, weight_kg * factors.kgco2e_per_kg
-
-
-def _with_impact(line: DropOffLine, table: FactorTable, now: datetime) -> DropOffLine:
-    line.meals, line.kgco2e = line_impact(line.weight_kg, table.for_category(line.category_id))
-    line.methodology = table.methodology
-    line.computed_at = now
-    return line
-
-
-def _save_impact(lines: Iterable[DropOffLine]) -> int:
-    """Write computed lines in batches; returns how many."""
-    count, remaining = 0, iter(lines)
-    while batch := list(islice(remaining, BATCH_SIZE)):
-        DropOffLine.objects.bulk_update(batch, ["meals", "kgco2e", "methodology", "computed_at"])
-        count += len(batch)
-    return count
+def _write_impact(lines: QuerySet[DropOffLine], table: FactorTable, now: datetime) -> int:
+    """Compute ``lines`` with ``table``: one UPDATE per listed category, one for the rest."""
+    methodology, count = table.methodology, 0
+    for category_id, factors in table.by_category.items():
+        count += lines.filter(category_id=category_id).update(
+            **_impact_of(factors, methodology, now)
+        )
+    default = Factors(methodology.meals_per_kg, methodology.kgco2e_per_kg)
+    return count + lines.exclude(category_id__in=list(table.by_category)).update(
+        **_impact_of(default, methodology, now)
+    )
 
 
 def _tables_by_day(days: Iterable[date]) -> dict[date, FactorTable]:
@@ -126,11 +127,16 @@ def compute_impact(*, dropoff_ids: Sequence[int]) -> int:
     if not day_of:
         return 0
     now = timezone.now()
-    lines = DropOffLine.objects.filter(dropoff_id__in=day_of).only(
-        "pk", "dropoff_id", "category_id", "weight_kg"
-    )
-    computed = _save_impact(
-        _with_impact(line, tables[day_of[line.dropoff_id]], now) for line in lines
+    by_table: dict[int, list[int]] = defaultdict(list)
+    for pk, day in day_of.items():
+        by_table[tables[day].methodology.pk].append(pk)
+    computed = sum(
+        _write_impact(
+            DropOffLine.objects.filter(dropoff_id__in=ids),
+            tables[day_of[ids[0]]],
+            now,
+        )
+        for ids in by_table.values()
     )
     DropOff.objects.filter(pk__in=day_of).update(
         status=DropOffStatus.PROCESSED, processed_at=now, updated_at=now
@@ -219,12 +225,10 @@ def recompute_impact(
         dropoffs = dropoffs.filter(received_on__lte=date_to)
     locked = dropoffs.select_for_update().order_by("pk")
     cells = cast(set[tuple[date, int]], set(locked.values_list("received_on", "district_id")))
-    table, now = FactorTable.of(methodology), timezone.now()
-    lines = DropOffLine.objects.filter(dropoff__in=dropoffs.values("pk")).only(
-        "pk", "category_id", "weight_kg"
-    )
-    recomputed = _save_impact(
-        _with_impact(line, table, now) for line in lines.iterator(chunk_size=BATCH_SIZE)
+    recomputed = _write_impact(
+        DropOffLine.objects.filter(dropoff__in=dropoffs.values("pk")),
+        FactorTable.of(methodology),
+        timezone.now(),
     )
     refresh_rollups(cells=cells)
     return ImpactRecomputation.objects.create(

@@ -144,7 +144,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: Redis broker, JSON only, late acknowledgement; see worker/celery.py.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -13,7 +13,7 @@ STORAGES = {
 
 # Tests run tasks in-process by default; the `celery_worker` fixture switches to Redis.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Serve static files straight from the apps, without collectstatic.

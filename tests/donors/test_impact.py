@@ -16,12 +16,11 @@ from donors.models import (
     MethodologyFactor,
 )
 from donors.selectors import ImpactFilter, impact_summary, rounded
-from donors.services.impact import Factors, compute_impact, line_impact, recompute_impact
+from donors.services.impact import compute_impact, recompute_impact
 
 from .factories import DonorFactory, category, line, received
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-BKK_2024 = Factors(Decimal("4.2"), Decimal("2.53"))
 
 
 @pytest.mark.parametrize(
@@ -34,8 +33,10 @@ BKK_2024 = Factors(Decimal("4.2"), Decimal("2.53"))
         ("0.333", "1.3986", "0.84249"),
     ],
 )
-def test_line_impact_is_the_exact_decimal_product(kg, meals, kgco2e):
-    assert line_impact(Decimal(kg), BKK_2024) == (Decimal(meals), Decimal(kgco2e))
+def test_line_impact_is_the_exact_decimal_product(people, kg, meals, kgco2e):
+    dropoff = received(donor=DonorFactory(), by=people.staff_a, lines=[line("bakery", kg)])
+    computed = dropoff.lines.get()
+    assert (computed.meals, computed.kgco2e) == (Decimal(meals), Decimal(kgco2e))
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ def dropoff_form(donor, **changes):
         "donor": donor.pk,
         "received_at": "2026-11-01T09:30",
         "notes": "",
-        "lines-TOTAL_FORMS": "3",
+        "lines-TOTAL_FORMS": "3",  # two lines and a spare one added in the page
         "lines-INITIAL_FORMS": "0",
         "lines-MIN_NUM_FORMS": "1",
         "lines-MAX_NUM_FORMS": "200",
