@@ -37,6 +37,10 @@ test: $(VENV)/.installed-dev
 test-fast: $(VENV)/.installed-dev
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not worker"
 
+## bench: the performance benchmarks, on PostgreSQL (see bench/README.md)
+bench: $(VENV)/.installed-dev
+	$(PY) bench/impact.py
+
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

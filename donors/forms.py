@@ -71,6 +71,21 @@ class AnnounceForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 2}))
 
 
+class DonorForm(forms.Form):
+    """A donor registered by staff at the office, without an account of their own."""
+
+    name = forms.CharField(label=_("Organisation or person"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DonorKind.choices)
+    donor_type = forms.ChoiceField(label=_("Type"), choices=DonorType.choices)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    tax_id = forms.CharField(label=_("Tax id (optional)"), max_length=13, required=False)
+    publicity_consent = forms.BooleanField(
+        label=_("The donor agrees to be named when we thank donors"), required=False
+    )
+
+
 class DonorSignupForm(forms.Form):
     name = forms.CharField(label=_("Organisation or your name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=DonorKind.choices)

@@ -5,8 +5,10 @@ from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +23,7 @@ from worker.enqueue import enqueue_after_commit
 from . import selectors
 from .forms import (
     AnnounceForm,
+    DonorForm,
     DonorSignupForm,
     DropOffForm,
     ImportForm,
@@ -74,7 +77,8 @@ def _save_with_lines(request, form, lines, save) -> DropOff | None:
 def dropoff_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    form, lines = _lines_and_form(request, DropOffForm, user=user, initial={"received_at": now})
+    initial = {"received_at": now, "donor": request.GET.get("donor")}
+    form, lines = _lines_and_form(request, DropOffForm, user=user, initial=initial)
     dropoff = _save_with_lines(
         request,
         form,
@@ -191,6 +195,28 @@ def donor_statement(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
 
 
+@role_required(*STAFF)
+def donor_new(request: HttpRequest) -> HttpResponse:
+    form = DonorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            donor = donors.register_donor(
+                registered_by=signed_in_user(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("Donor %(name)s registered.") % {"name": donor.name})
+            return redirect(f"{reverse('donors:dropoff-new')}?donor={donor.pk}")
+    return render(request, "donors/donor_form.html", {"form": form})
+
+
+def _show_errors(form: Form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
 def donor_signup(request: HttpRequest) -> HttpResponse:
     form = DonorSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -200,9 +226,7 @@ def donor_signup(request: HttpRequest) -> HttpResponse:
                 username=details.pop("username"), password=details.pop("password"), **details
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            _show_errors(form, error)
         else:
             login(request, donor.account, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! You can now announce drop-offs."))

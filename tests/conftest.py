@@ -136,3 +136,29 @@ def api():
 
     client.as_user = as_user
     return client
+
+
+def run_concurrently(work, times: int) -> list:
+    """Run ``work()`` in ``times`` threads released together; returns their results.
+
+    Each thread has its own database connection, closed when it ends.
+    """
+    import threading
+
+    from django.db import connection
+
+    results, barrier = [], threading.Barrier(times)
+
+    def one():
+        barrier.wait()
+        try:
+            results.append(work())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -166,3 +166,27 @@ def test_totals_on_the_list_are_unrounded_sums(client, people):
     client.force_login(people.staff_a)
     page = client.get("/dropoffs/")
     assert page.context["summary"].meals == Decimal("0.0126")
+
+
+def test_staff_register_a_donor_at_the_office_then_log_its_food(client, people):
+    client.force_login(people.staff_a)
+    response = client.post(
+        "/donors/new/",
+        {
+            "name": "Or Tor Kor Market",
+            "kind": "organisation",
+            "donor_type": "market",
+            "tax_id": "0105556789012",
+        },
+    )
+    donor = Donor.objects.get(name="Or Tor Kor Market")
+    assert response["Location"] == f"/dropoffs/new/?donor={donor.pk}"
+    assert donor.registered_by == people.staff_a
+    assert client.get(response["Location"]).context["form"]["donor"].value() == str(donor.pk)
+    refused = client.post(
+        "/donors/new/",
+        {"name": "X", "kind": "organisation", "donor_type": "market", "tax_id": "12"},
+    )
+    assert "tax_id" in refused.context["form"].errors
+    client.force_login(people.counter_a)
+    assert client.get("/donors/new/").status_code == 403

@@ -1,18 +1,17 @@
 """Impact tasks against the real parts: PostgreSQL, Redis and a Celery worker."""
 
-import threading
 from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from donors.models import DropOff, DropOffDaily, DropOffLine, DropOffStatus, ImpactDaily
 from donors.services.dropoffs import log_dropoff
 from donors.services.impact import compute_impact
-from tests.conftest import wait_until
+from tests.conftest import run_concurrently, wait_until
 from tests.donors.factories import DonorFactory, line
 from worker.celery import app
 from worker.tasks import sweep_impact
@@ -90,21 +89,12 @@ def test_the_same_task_delivered_twice_at_once_computes_once(committed_db, peopl
             lines=[line("bakery", "3"), line("bakery", "4")],
             by=people.staff_a,
         )
-    results, barrier = [], threading.Barrier(2)
 
     def deliver():
-        barrier.wait()
-        try:
-            with transaction.atomic():
-                results.append(compute_impact(dropoff_ids=[dropoff.pk]))
-        finally:
-            connection.close()
+        with transaction.atomic():
+            return compute_impact(dropoff_ids=[dropoff.pk])
 
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_concurrently(deliver, 2)
     assert sorted(results) == [0, 2]
     cell = ImpactDaily.objects.get()
     assert (cell.kg, cell.line_count, cell.dropoff_count) == (Decimal("7"), 2, 1)
