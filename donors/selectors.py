@@ -86,6 +86,10 @@ def _filtered(queryset: QuerySet, where: ImpactFilter, *, day: str = "day") -> Q
     return queryset.filter(**{key: value for key, value in lookups.items() if value is not None})
 
 
+def _distinct(queryset: QuerySet, field: str) -> set[int]:
+    return set(queryset.order_by().values_list(field, flat=True).distinct())
+
+
 def _methodology_labels(ids: set[int]) -> list[str]:
     return [m.label for m in Methodology.objects.filter(pk__in=ids).order_by("effective_from")]
 
@@ -115,7 +119,7 @@ def impact_summary(where: ImpactFilter) -> ImpactSummary:
             n=Sum("people_reached")
         )["n"]
         or 0,
-        methodologies=_methodology_labels(set(cells.values_list("methodology_id", flat=True))),
+        methodologies=_methodology_labels(_distinct(cells, "methodology_id")),
     )
 
 
@@ -142,7 +146,7 @@ def donor_impact_summary(user: User, where: ImpactFilter) -> ImpactSummary:
         dropoffs=totals["dropoffs"],
         donors=1 if totals["dropoffs"] else 0,
         people_reached=None,
-        methodologies=_methodology_labels(set(lines.values_list("methodology_id", flat=True))),
+        methodologies=_methodology_labels(_distinct(lines, "methodology_id")),
     )
 
 

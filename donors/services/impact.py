@@ -13,10 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from foodbank.accounts.models import User
@@ -154,30 +156,42 @@ def uncomputed_dropoff_ids(*, limit: int) -> list[int]:
     )
 
 
+@transaction.atomic
 def refresh_rollups(*, cells: set[tuple[date, int]]) -> None:
-    """Rebuild the daily rollups of each (day, district) from its processed lines."""
+    """Rebuild the daily rollups of these (day, district) cells from their processed lines.
+
+    Set-based: one delete and one aggregate insert per rollup table, whatever the number of
+    cells. The districts are locked in pk order first, so a slower rebuild cannot overwrite
+    a newer one.
+    """
     days_by_district: dict[int, set[date]] = defaultdict(set)
     for day, district_id in cells:
         days_by_district[district_id].add(day)
-    for district_id in sorted(days_by_district):
-        _rebuild_district_days(district_id, days_by_district[district_id])
-
-
-@transaction.atomic
-def _rebuild_district_days(district_id: int, days: set[date]) -> None:
-    # One writer per district at a time, so a slower rebuild cannot overwrite a newer one.
-    District.objects.select_for_update().filter(pk=district_id).first()
-    processed = DropOffLine.objects.filter(
-        dropoff__district_id=district_id,
-        dropoff__received_on__in=days,
-        dropoff__status=DropOffStatus.PROCESSED,
+    if not days_by_district:
+        return
+    list(
+        District.objects.select_for_update()
+        .filter(pk__in=days_by_district)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    ImpactDaily.objects.filter(district_id=district_id, day__in=days).delete()
+
+    def within(district: str, day: str) -> Q:
+        return reduce(
+            or_,
+            (Q(**{district: pk, f"{day}__in": days}) for pk, days in days_by_district.items()),
+        )
+
+    dropoffs = DropOff.objects.filter(
+        within("district_id", "received_on"), status=DropOffStatus.PROCESSED
+    )
+    lines = DropOffLine.objects.filter(dropoff__in=dropoffs)
+    cell = {"district_id": F("dropoff__district_id"), "day": F("dropoff__received_on")}
+    for rollup in (ImpactDaily, DonorActivityDaily, DropOffDaily):
+        rollup.objects.filter(within("district_id", "day")).delete()
     ImpactDaily.objects.bulk_create(
-        ImpactDaily(district_id=district_id, **cell)
-        for cell in processed.values(
-            "category_id", "methodology_id", day=F("dropoff__received_on")
-        ).annotate(
+        ImpactDaily(**row)
+        for row in lines.values("category_id", "methodology_id", **cell).annotate(
             kg=Sum("weight_kg"),
             meals=Sum("meals"),
             kgco2e=Sum("kgco2e"),
@@ -185,23 +199,17 @@ def _rebuild_district_days(district_id: int, days: set[date]) -> None:
             dropoff_count=Count("dropoff_id", distinct=True),
         )
     )
-    DonorActivityDaily.objects.filter(district_id=district_id, day__in=days).delete()
     DonorActivityDaily.objects.bulk_create(
-        DonorActivityDaily(district_id=district_id, **cell)
-        for cell in processed.values(
-            "category_id", donor_id=F("dropoff__donor_id"), day=F("dropoff__received_on")
-        )
+        DonorActivityDaily(**row)
+        for row in lines.values("category_id", donor_id=F("dropoff__donor_id"), **cell)
         .order_by()
         .distinct()
     )
-    DropOffDaily.objects.filter(district_id=district_id, day__in=days).delete()
     DropOffDaily.objects.bulk_create(
-        DropOffDaily(district_id=district_id, **cell)
-        for cell in DropOff.objects.filter(
-            district_id=district_id, received_on__in=days, status=DropOffStatus.PROCESSED
+        DropOffDaily(**row)
+        for row in dropoffs.values("district_id", day=F("received_on")).annotate(
+            dropoff_count=Count("pk")
         )
-        .values(day=F("received_on"))
-        .annotate(dropoff_count=Count("pk"))
     )
 
 

@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -52,6 +52,8 @@ OPTIONAL = ("donor_type", "destination", "expiry_date", "quantity", "unit", "dro
 #: Undated rows (a date without a time) count as received at noon, local time.
 NOON = time(12, 0)
 WRITE_BATCH = 5000
+DESTINATIONS = frozenset(Destination.values)
+DONOR_TYPES = frozenset(DonorType.values)
 COMPUTE_BATCH = 500
 
 
@@ -140,10 +142,10 @@ def _row(line: int, record: dict[str, str], lookups: _Lookups, now: datetime) ->
     if weight > MAX_LINE_KG:
         raise RowError(_("weight_kg: at most %(max)s kg per line") % {"max": MAX_LINE_KG})
     destination = value["destination"] or Destination.FORWARD
-    if destination not in Destination.values:
+    if destination not in DESTINATIONS:
         raise RowError(_("destination: use forward or stock"))
     donor_type = value["donor_type"] or DonorType.OTHER
-    if donor_type not in DonorType.values:
+    if donor_type not in DONOR_TYPES:
         raise RowError(_("donor_type: unknown “%(v)s”") % {"v": donor_type})
     expiry = parse_date(value["expiry_date"]) if value["expiry_date"] else None
     if value["expiry_date"] and expiry is None:
@@ -248,6 +250,10 @@ def _write(
 ) -> list[int]:
     donors, created_ids, done = _donor_ids(rows), [], 0
     groups = list(_grouped(rows))
+    if connection.vendor == "postgresql":
+        created_ids = _copy(dropoff_import, groups, donors, by)
+        progress(len(rows))
+        return created_ids
     for start in range(0, len(groups), WRITE_BATCH):
         chunk = groups[start : start + WRITE_BATCH]
         dropoffs = DropOff.objects.bulk_create(
@@ -284,6 +290,58 @@ def _write(
         done += sum(len(group) for group in chunk)
         progress(done)
     return created_ids
+
+
+DROPOFF_COLUMNS = (
+    "id, donor_id, district_id, status, received_at, received_on, received_by_id, "
+    "created_by_id, imported_from_id, notes, created_at, updated_at"
+)
+LINE_COLUMNS = (
+    "dropoff_id, line_no, category_id, weight_kg, quantity, unit, expiry_date, destination"
+)
+
+
+def _copy(
+    dropoff_import: DropOffImport,
+    groups: list[list[ImportRow]],
+    donors: dict[str, int],
+    by: User | None,
+) -> list[int]:
+    """PostgreSQL: write the drop-offs and their lines with COPY, ids taken from the sequence.
+
+    The ORM path below does the same row by row; COPY is what makes years of spreadsheets
+    load in seconds.
+    """
+    now, by_id = timezone.now(), by.pk if by else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [DropOff._meta.db_table, len(groups)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        copy_dropoffs = f"COPY {DropOff._meta.db_table} ({DROPOFF_COLUMNS}) FROM STDIN"
+        with cursor.cursor.copy(copy_dropoffs) as copy:
+            for pk, group in zip(ids, groups, strict=True):
+                first = group[0]
+                copy.write_row(
+                    (
+                        pk, donors[first.donor_name.casefold()], first.district_id,
+                        DropOffStatus.RECEIVED.value, first.received_at,
+                        timezone.localdate(first.received_at), by_id, by_id, dropoff_import.pk,
+                        "", now, now,
+                    )
+                )  # fmt: skip
+        copy_lines = f"COPY {DropOffLine._meta.db_table} ({LINE_COLUMNS}) FROM STDIN"
+        with cursor.cursor.copy(copy_lines) as copy:
+            for pk, group in zip(ids, groups, strict=True):
+                for number, row in enumerate(group, start=1):
+                    copy.write_row(
+                        (
+                            pk, number, row.category_id, row.weight_kg, row.quantity,
+                            row.unit, row.expiry_date, row.destination,
+                        )
+                    )  # fmt: skip
+    return ids
 
 
 def run_import(
