@@ -37,21 +37,24 @@ class Conflict(ApplicationError):
     default_message = _("The request conflicts with the current state.")
 
 
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """Flatten DRF's nested error detail into ``{"lines.0.weight_kg": ["..."]}``."""
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            nested = prefix if key == "non_field_errors" and prefix else str(key)
-            flat.update(
-                _flatten(value, f"{prefix}.{nested}" if prefix and nested != prefix else nested)
-            )
+            # A list's own errors ("may not be empty") belong to the list's field itself.
+            own = key == "non_field_errors" and prefix
+            flat.update(_flatten(value, prefix if own else _join(prefix, str(key))))
         return flat
     if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         flat = {}
         for index, item in enumerate(detail):
             if item:
-                flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+                flat.update(_flatten(item, _join(prefix, str(index))))
         return flat
     messages = detail if isinstance(detail, list) else [detail]
     return {prefix or "non_field_errors": [str(message) for message in messages]}

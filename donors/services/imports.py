@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -57,10 +58,11 @@ DONOR_TYPES = frozenset(DonorType.values)
 COMPUTE_BATCH = 500
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ImportRow:
     line: int
     received_at: datetime
+    received_on: date
     district_id: int
     donor_name: str
     donor_type: str
@@ -76,8 +78,7 @@ class ImportRow:
     def dropoff_key(self) -> tuple:
         if self.dropoff_ref:
             return ("ref", self.dropoff_ref)
-        day = timezone.localdate(self.received_at)
-        return ("day", day, self.district_id, self.donor_name.casefold())
+        return ("day", self.received_on, self.district_id, self.donor_name.casefold())
 
 
 class RowError(ValueError):
@@ -95,6 +96,13 @@ class _Lookups:
         ):
             for name in (slug, name_th, name_en):
                 self.categories[name.casefold()] = pk
+        self.received = lru_cache(maxsize=4096)(_received)
+
+
+def _received(value: str, now: datetime) -> tuple[datetime, date]:
+    """The moment and the local day a row was received (files repeat dates: cached per file)."""
+    moment = _received_at(value, now)
+    return moment, timezone.localdate(moment)
 
 
 def _received_at(value: str, now: datetime) -> datetime:
@@ -150,9 +158,11 @@ def _row(line: int, record: dict[str, str], lookups: _Lookups, now: datetime) ->
     expiry = parse_date(value["expiry_date"]) if value["expiry_date"] else None
     if value["expiry_date"] and expiry is None:
         raise RowError(_("expiry_date: “%(v)s” is not a date") % {"v": value["expiry_date"]})
+    received_at, received_on = lookups.received(value["received_on"], now)
     return ImportRow(
         line=line,
-        received_at=_received_at(value["received_on"], now),
+        received_at=received_at,
+        received_on=received_on,
         district_id=district_id,
         donor_name=value["donor"][:200],
         donor_type=donor_type,
@@ -262,7 +272,7 @@ def _write(
                 district_id=group[0].district_id,
                 status=DropOffStatus.RECEIVED,
                 received_at=group[0].received_at,
-                received_on=timezone.localdate(group[0].received_at),
+                received_on=group[0].received_on,
                 received_by=by,
                 created_by=by,
                 imported_from=dropoff_import,
@@ -326,8 +336,8 @@ def _copy(
                 copy.write_row(
                     (
                         pk, donors[first.donor_name.casefold()], first.district_id,
-                        DropOffStatus.RECEIVED.value, first.received_at,
-                        timezone.localdate(first.received_at), by_id, by_id, dropoff_import.pk,
+                        DropOffStatus.RECEIVED.value, first.received_at, first.received_on,
+                        by_id, by_id, dropoff_import.pk,
                         "", now, now,
                     )
                 )  # fmt: skip
