@@ -2,8 +2,9 @@
 
 Products and sums are exact ``numeric`` in PostgreSQL (``Decimal`` in Python), stored
 unrounded; rounding happens only when shown. (SQLite, the embedded demo, multiplies in
-floating point: fine for a demo, not for the city's figures.) Rollups are rebuilt from the lines of each touched (day, district) under a lock on the
-district, so running any of this twice, or concurrently, gives the same numbers.
+floating point: fine for a demo, not for the city's figures.) Rollups are rebuilt from the
+lines of each touched (day, district) under a lock on the district, so running any of this
+twice, or concurrently, gives the same numbers.
 """
 
 from __future__ import annotations
