@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "flag-stock-alerts": {
+        "task": "worker.tasks.flag_stock_alerts",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
     "purge-idempotency-keys": {
         "task": "worker.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=41),

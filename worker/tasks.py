@@ -7,6 +7,7 @@ from django.conf import settings
 
 from donors.services import impact, imports
 from foodbank.idempotency.services import purge_expired_keys
+from inventory.services import alerts
 
 #: Drop-offs one sweep computes at most; the next sweep takes the rest.
 SWEEP_LIMIT = 5000
@@ -45,3 +46,9 @@ def purge_idempotency_keys() -> int:
 def import_dropoffs(dropoff_import_id: int) -> int:
     """Check and write an uploaded CSV of drop-offs; returns the lines imported."""
     return imports.run_import(dropoff_import_id=dropoff_import_id).imported_lines
+
+
+@shared_task
+def flag_stock_alerts() -> int:
+    """Raise and resolve near-expiry and low-stock alerts; returns the alerts newly raised."""
+    return alerts.flag_expiring_lots() + alerts.flag_low_stock()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,10 +16,15 @@ from django.utils.translation import gettext as _
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.districts.models import District
+from foodbank.errors import ApplicationError
+from inventory.services.stock import sort_donated_line
 from worker.enqueue import enqueue_after_commit
 
 from ..errors import AlreadyReceived, NotYourDonor
-from ..models import Donor, DropOff, DropOffLine, DropOffStatus, FoodCategory
+from ..models import Destination, Donor, DropOff, DropOffLine, DropOffStatus, FoodCategory
+
+if TYPE_CHECKING:
+    from inventory.models import Item
 
 #: Clocks of phones and scales drift; a receipt this far ahead of the server is still "now".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -34,6 +40,11 @@ class LineInput:
     quantity: Decimal | None = None
     unit: str = ""
     expiry_date: date | None = None
+    #: For a ``stock`` line, the catalogue item it goes on the shelf as (else sorted later).
+    item: Item | None = None
+
+    def row_fields(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "item"}
 
 
 def _build_lines(dropoff: DropOff, lines: Sequence[LineInput]) -> list[DropOffLine]:
@@ -44,16 +55,35 @@ def _build_lines(dropoff: DropOff, lines: Sequence[LineInput]) -> list[DropOffLi
         raise ValidationError({"lines": [_("At most %(n)d lines.") % {"n": MAX_LINES}]})
     built, problems = [], {}
     for index, line in enumerate(lines):
-        row = DropOffLine(dropoff=dropoff, line_no=index + 1, **line.__dict__)
+        row = DropOffLine(dropoff=dropoff, line_no=index + 1, **line.row_fields())
         try:
             row.full_clean(exclude=["dropoff", "methodology", "meals", "kgco2e"])
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 problems[f"lines.{index}.{field}"] = messages
+        if line.item is not None and line.destination != Destination.STOCK:
+            problems[f"lines.{index}.item"] = [_("Only lines kept in the store name an item.")]
         built.append(row)
     if problems:
         raise ValidationError(problems)
     return built
+
+
+def _stock_lines(built: list[DropOffLine], lines: Sequence[LineInput], *, by: User) -> None:
+    """Lines kept in the store with an item chosen become lots; the others wait to be sorted."""
+    problems = {}
+    for index, (row, line) in enumerate(zip(built, lines, strict=True)):
+        if line.item is None:
+            continue
+        try:
+            sort_donated_line(line=row, item=line.item, by=by)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                problems[f"lines.{index}.{field}"] = messages
+        except ApplicationError as error:
+            problems[f"lines.{index}.item"] = [error.message]
+    if problems:
+        raise ValidationError(problems)
 
 
 def _check_received_at(received_at: datetime) -> None:
@@ -89,6 +119,7 @@ def log_dropoff(
     dropoff.full_clean()
     dropoff.save()
     DropOffLine.objects.bulk_create(built)
+    _stock_lines(built, lines, by=by)
     enqueue_after_commit(COMPUTE_IMPACT, [dropoff.pk])
     return dropoff
 
@@ -141,5 +172,7 @@ def receive_dropoff(
         dropoff.lines.all().delete()
         DropOffLine.objects.bulk_create(built)
     dropoff.save()
+    if lines is not None:
+        _stock_lines(built, lines, by=by)
     enqueue_after_commit(COMPUTE_IMPACT, [dropoff.pk])
     return dropoff

@@ -169,6 +169,9 @@ FOODBANK_DISTRICTS_FILE = env.path(
     default=BASE_DIR / "foodbank" / "districts" / "data" / "bangkok_districts.csv",
 )
 
+# Stores: lots expiring within this many days are flagged on the store page.
+INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,85 @@
+"""The one way stock changes: a movement written together with the lot's running sums."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from foodbank.accounts.models import User
+
+from ..errors import NotEnoughStock
+from ..lock_objects import lock_lots
+from ..models import Lot, Movement, StockTake, Transfer
+
+ZERO = Decimal("0")
+
+
+def record_movement(
+    *,
+    lot: Lot,
+    kind: str,
+    on_hand_change: Decimal,
+    by: User,
+    reserved_change: Decimal = ZERO,
+    reason: str = "",
+    transfer: Transfer | None = None,
+    stock_take: StockTake | None = None,
+) -> Movement:
+    """Append a movement and move ``lot``'s sums by the same amounts, or change nothing.
+
+    The caller holds the lot's row lock; the lot's check constraints are the last line of
+    defence (never below zero, never more reserved than on hand).
+    """
+    movement = Movement(
+        lot=lot,
+        kind=kind,
+        on_hand_change=on_hand_change,
+        reserved_change=reserved_change,
+        reason=reason,
+        transfer=transfer,
+        stock_take=stock_take,
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            Lot.objects.filter(pk=lot.pk).update(
+                on_hand=F("on_hand") + on_hand_change,
+                reserved=F("reserved") + reserved_change,
+                updated_at=timezone.now(),
+            )
+            movement.save()
+    except IntegrityError as error:
+        raise NotEnoughStock(
+            _("Lot %(lot)s has %(available)s available.")
+            % {"lot": lot.pk, "available": lot.available},
+            fields={"quantity": [_("More than the lot holds.")]},
+        ) from error
+    lot.on_hand += on_hand_change
+    lot.reserved += reserved_change
+    return movement
+
+
+def ledger_sums() -> dict[int, tuple[Decimal, Decimal]]:
+    """Each lot's on-hand and reserved quantities as its movements add them up."""
+    rows = Movement.objects.values("lot").annotate(
+        on_hand=Sum("on_hand_change"), reserved=Sum("reserved_change")
+    )
+    return {row["lot"]: (row["on_hand"], row["reserved"]) for row in rows}
+
+
+@transaction.atomic
+def rebuild_lot_balances() -> int:
+    """Set every lot's sums to the sums of its movements; returns how many were off."""
+    lots = lock_lots(Lot.objects.all())
+    sums = ledger_sums()
+    fixed = 0
+    for lot in lots:
+        on_hand, reserved = sums.get(lot.pk, (ZERO, ZERO))
+        if (lot.on_hand, lot.reserved) != (on_hand, reserved):
+            Lot.objects.filter(pk=lot.pk).update(on_hand=on_hand, reserved=reserved)
+            fixed += 1
+    return fixed
