@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("foodbank.accounts.api.urls")),
     path("", include("foodbank.districts.api.urls")),
     path("", include("donors.api.urls")),
+    path("inventory/", include(("inventory.api.urls", "inventory-api"))),
 ]
 
 urlpatterns = [

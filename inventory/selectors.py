@@ -13,7 +13,7 @@ from foodbank.accounts.models import User
 from foodbank.accounts.scoping import scope_to_district
 from foodbank.districts.models import District
 
-from .models import DistrictPrice, Item, Lot, Movement, StockAlert
+from .models import DistrictPrice, Item, Lot, Movement, StockAlert, StockTake, Transfer
 from .services.ledger import ledger_sums
 
 
@@ -89,3 +89,18 @@ def ledger_mismatches() -> list[int]:
         for lot in Lot.objects.only("on_hand", "reserved")
         if (lot.on_hand, lot.reserved) != sums.get(lot.pk, (0, 0))
     ]
+
+
+def transfers_visible_to(user: User | AnonymousUser) -> QuerySet[Transfer]:
+    """Transfers a store sent or is to receive; admins see them all."""
+    transfers = Transfer.objects.select_related("from_district", "to_district").prefetch_related(
+        "lines__item"
+    )
+    sent = scope_to_district(transfers, user, district_field="from_district")
+    incoming = scope_to_district(transfers, user, district_field="to_district")
+    return (sent | incoming).distinct()
+
+
+def stock_takes_visible_to(user: User | AnonymousUser) -> QuerySet[StockTake]:
+    counts = StockTake.objects.select_related("district").prefetch_related("lines__lot__item")
+    return scope_to_district(counts, user)

@@ -21,6 +21,7 @@ from foodbank.accounts.api.serializers import UserOutput
 from foodbank.accounts.models import Role
 from foodbank.districts.api.serializers import DistrictRefOutput
 from foodbank.districts.models import District
+from inventory.models import Item
 
 
 class Figure(serializers.DecimalField):
@@ -109,6 +110,12 @@ class LineInput(serializers.Serializer):
     unit = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     expiry_date = serializers.DateField(required=False, allow_null=True)
     destination = serializers.ChoiceField(choices=Destination.choices)
+    item = serializers.PrimaryKeyRelatedField(
+        queryset=Item.objects.filter(is_approved=True, is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="For a `stock` line: the catalogue item it goes on the shelf as.",
+    )
 
 
 class LineOutput(serializers.ModelSerializer):

@@ -2,10 +2,8 @@
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,10 +13,9 @@ from rest_framework.views import APIView
 from donors import selectors
 from donors.models import Distribution, Donor, DropOff, FoodCategory, Methodology
 from donors.services import distributions, donors, dropoffs, methodologies
-from foodbank.accounts.models import Role, User
+from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import allow_roles, signed_in_user
-from foodbank.accounts.scoping import scope_to_district
-from foodbank.districts.models import District
+from foodbank.accounts.scoping import acting_district, scope_to_district
 from foodbank.idempotency.api import respond_once
 
 from . import serializers as s
@@ -121,7 +118,7 @@ class DropOffListView(generics.ListAPIView):
         else:
             dropoff = dropoffs.log_dropoff(
                 donor=data["donor"],
-                district=_district_or_own(data.get("district"), user),
+                district=acting_district(data.get("district"), user),
                 received_at=data.get("received_at") or timezone.now(),
                 lines=lines,
                 by=user,
@@ -181,7 +178,7 @@ class DistributionListView(generics.ListAPIView):
 
         def record() -> Response:
             distribution = distributions.record_distribution(
-                district=_district_or_own(data.pop("district", None), user),
+                district=acting_district(data.pop("district", None), user),
                 lines=[(line["category"], line["weight_kg"]) for line in data.pop("lines")],
                 by=user,
                 **data,
@@ -213,11 +210,3 @@ class MethodologyListView(generics.ListAPIView):
             factors=factors, by=signed_in_user(request), **data
         )
         return Response(s.MethodologyOutput(methodology).data, status=status.HTTP_201_CREATED)
-
-
-def _district_or_own(district: District | None, user: User) -> District:
-    """Staff act in their own district unless they name one; admins must name it."""
-    chosen = district or user.district
-    if chosen is None:
-        raise ValidationError({"district": [_("This field is required.")]})
-    return chosen

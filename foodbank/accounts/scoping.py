@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from foodbank.districts.models import District
@@ -52,6 +53,14 @@ def ensure_can_act_in(user: User | AnonymousUser, district: District) -> None:
     """Raise OutsideDistrict (403) unless the user may write in ``district``."""
     if not can_act_in(user, district):
         raise OutsideDistrict(fields={"district": [str(OutsideDistrict.default_message)]})
+
+
+def acting_district(named: District | None, user: User) -> District:
+    """Staff act in their own district unless they name one; admins must name it."""
+    chosen = named or user.district
+    if chosen is None:
+        raise ValidationError({"district": [_("This field is required.")]})
+    return chosen
 
 
 class DistrictScopedMixin:

@@ -141,6 +141,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DonorKindEnum": "donors.models.DonorKind",
+        "ItemKindEnum": "inventory.models.ItemKind",
+        "MovementKindEnum": "inventory.models.MovementKind",
+        "AlertKindEnum": "inventory.models.AlertKind",
+    },
 }
 
 # Celery: Redis broker, JSON only, late acknowledgement; see worker/celery.py.
