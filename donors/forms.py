@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from foodbank.districts.models import District
+from inventory.models import Item
 
 from .models import Destination, Donor, DonorKind, DonorType, FoodCategory
 from .models.dropoffs import MAX_LINE_KG
@@ -38,9 +39,25 @@ class LineForm(forms.Form):
         return LineInput(**self.cleaned_data)
 
 
-LineFormSet = forms.formset_factory(
-    LineForm, extra=0, min_num=1, validate_min=True, max_num=MAX_LINES, validate_max=True
-)
+class StaffLineForm(LineForm):
+    """Staff receiving food for the store may name the catalogue item it goes on the shelf as."""
+
+    item = forms.ModelChoiceField(
+        Item.objects.filter(is_approved=True, is_active=True).order_by("kind", "name_en"),
+        label=_("Store item"),
+        required=False,
+        help_text=_("Only for food kept in the store; otherwise it waits to be sorted."),
+    )
+
+
+def _line_formset(form: type[LineForm]) -> type[forms.BaseFormSet]:
+    return forms.formset_factory(
+        form, extra=0, min_num=1, validate_min=True, max_num=MAX_LINES, validate_max=True
+    )
+
+
+LineFormSet = _line_formset(LineForm)
+StaffLineFormSet = _line_formset(StaffLineForm)
 
 
 class DropOffForm(forms.Form):

@@ -28,6 +28,7 @@ from .forms import (
     DropOffForm,
     ImportForm,
     LineFormSet,
+    StaffLineFormSet,
     apply_service_errors,
     filled_lines,
 )
@@ -54,10 +55,10 @@ def dropoff_list(request: HttpRequest) -> HttpResponse:
     return render(request, "donors/dropoff_list.html", context)
 
 
-def _lines_and_form(request: HttpRequest, form_class, **options):
+def _lines_and_form(request: HttpRequest, form_class, formset=LineFormSet, **options):
     if request.method == "POST":
-        return form_class(request.POST, **options), LineFormSet(request.POST, prefix="lines")
-    return form_class(**options), LineFormSet(prefix="lines")
+        return form_class(request.POST, **options), formset(request.POST, prefix="lines")
+    return form_class(**options), formset(prefix="lines")
 
 
 def _save_with_lines(request, form, lines, save) -> DropOff | None:
@@ -78,7 +79,9 @@ def dropoff_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     initial = {"received_at": now, "donor": request.GET.get("donor")}
-    form, lines = _lines_and_form(request, DropOffForm, user=user, initial=initial)
+    form, lines = _lines_and_form(
+        request, DropOffForm, StaffLineFormSet, user=user, initial=initial
+    )
     dropoff = _save_with_lines(
         request,
         form,

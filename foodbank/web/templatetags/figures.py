@@ -19,3 +19,11 @@ def figure(value: Decimal | int | str | None) -> str:
 def kilograms(value: Decimal | None) -> str:
     """Weights to the gram: ``1200`` → ``1,200.000``."""
     return f"{Decimal(value or 0):,.3f}"
+
+
+@register.filter
+def quantity(value: Decimal | None) -> str:
+    """Stock as counted, without trailing zeros: ``12.500`` → ``12.5``, ``1200`` → ``1,200``."""
+    number = Decimal(value or 0)
+    text = f"{number:,.3f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"

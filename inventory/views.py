@@ -1,0 +1,255 @@
+"""Staff web pages of a district's store. Thin: forms in, services called, templates out."""
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from foodbank.accounts.decorators import role_required
+from foodbank.accounts.models import Role, User
+from foodbank.accounts.permissions import signed_in_user
+from foodbank.districts.models import District
+from foodbank.errors import ApplicationError
+
+from . import selectors
+from .exports import movement_rows
+from .forms import CountForm, ReceiveForm, SortForm, TransferForm, TransferLineFormSet, WriteOffForm
+from .models import StockTakeStatus, TransferStatus
+from .services import counts, stock, transfers
+
+KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
+
+
+def _store_of(request: HttpRequest) -> District:
+    """Staff work in their district's store; admins choose one with ``?district=CODE``."""
+    user = signed_in_user(request)
+    if user.district is not None:
+        return user.district
+    code = request.GET.get("district") or request.POST.get("district_code")
+    if not code:
+        return District.objects.order_by("code").first() or _no_store()
+    return get_object_or_404(District, code=code)
+
+
+def _no_store() -> District:
+    raise PermissionDenied
+
+
+def apply_errors(form: Form, error: ValidationError | ApplicationError) -> None:
+    """Show a service's error next to the field it names, or at the top of the form."""
+    if isinstance(error, ApplicationError):
+        fields = error.fields or {"__all__": [error.message]}
+    else:
+        fields = error.message_dict
+    for key, problems in fields.items():
+        field = key if key in form.fields else None
+        for problem in problems:
+            form.add_error(field, problem)
+
+
+def _done(request: HttpRequest, form: Form, act: Callable[[], object]) -> bool:
+    """Run ``act`` if the posted form is valid; errors go next to their fields."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        act()
+    except (ValidationError, ApplicationError) as error:
+        apply_errors(form, error)
+        return False
+    return True
+
+
+@role_required(*KEEPERS, Role.COUNTER_STAFF)
+def store(request: HttpRequest) -> HttpResponse:
+    district = _store_of(request)
+    user = signed_in_user(request)
+    context = {
+        "district": district,
+        "districts": District.objects.all() if user.role == Role.ADMIN else None,
+        "rows": selectors.store_stock(district),
+        "alerts": selectors.open_alerts(user).filter(district=district),
+        "to_sort": selectors.lines_to_sort(user).filter(dropoff__district=district).count(),
+        "incoming": selectors.transfers_visible_to(user)
+        .filter(to_district=district, status=TransferStatus.IN_TRANSIT)
+        .count(),
+    }
+    return render(request, "inventory/store.html", context)
+
+
+@role_required(*KEEPERS, Role.COUNTER_STAFF)
+def item_lots(request: HttpRequest, item_id: int) -> HttpResponse:
+    district = _store_of(request)
+    lots = selectors.lots_visible_to(request.user).filter(
+        district=district, item_id=item_id, on_hand__gt=0
+    )
+    return render(request, "inventory/lots.html", {"district": district, "lots": lots})
+
+
+@role_required(*KEEPERS)
+def receive(request: HttpRequest) -> HttpResponse:
+    district, user = _store_of(request), signed_in_user(request)
+    form = ReceiveForm(request.POST or None)
+    if _done(
+        request, form, lambda: stock.receive_lot(district=district, by=user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Received into the store."))
+        return redirect("inventory:store")
+    title = _("Receive stock")
+    return render(request, "inventory/form.html", {"form": form, "title": title})
+
+
+@role_required(*KEEPERS)
+def write_off(request: HttpRequest, pk: int) -> HttpResponse:
+    lot = get_object_or_404(selectors.lots_visible_to(request.user), pk=pk)
+    form = WriteOffForm(request.POST or None, initial={"quantity": lot.available.normalize()})
+    user = signed_in_user(request)
+    if _done(request, form, lambda: stock.write_off(lot=lot, by=user, **form.cleaned_data)):
+        messages.success(request, _("Written off."))
+        return redirect("inventory:store")
+    title = _("Write off %(item)s, expiry %(date)s") % {
+        "item": lot.item.name,
+        "date": lot.expiry_date or "—",
+    }
+    return render(request, "inventory/form.html", {"form": form, "title": title})
+
+
+@role_required(*KEEPERS)
+def to_sort(request: HttpRequest) -> HttpResponse:
+    lines = selectors.lines_to_sort(request.user)
+    return render(request, "inventory/to_sort.html", {"lines": lines, "form": SortForm()})
+
+
+@role_required(*KEEPERS)
+def sort_line(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(selectors.lines_to_sort(request.user), pk=pk)
+    form, user = SortForm(request.POST or None), signed_in_user(request)
+    if _done(
+        request, form, lambda: stock.sort_donated_line(line=line, by=user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Put on the shelf."))
+        return redirect("inventory:to-sort")
+    title = _("Sort: %(category)s, %(kg)s kg from %(donor)s") % {
+        "category": line.category.name,
+        "kg": line.weight_kg.normalize(),
+        "donor": line.dropoff.donor,
+    }
+    return render(request, "inventory/form.html", {"form": form, "title": title})
+
+
+@role_required(*KEEPERS)
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    visible = selectors.transfers_visible_to(request.user)[:100]
+    return render(request, "inventory/transfers.html", {"transfers": visible})
+
+
+@role_required(*KEEPERS)
+def transfer_new(request: HttpRequest) -> HttpResponse:
+    district, user = _store_of(request), signed_in_user(request)
+    form = TransferForm(request.POST or None, from_district=district)
+    lines = TransferLineFormSet(request.POST or None, prefix="lines")
+
+    def send() -> None:
+        chosen = [
+            (line["item"], line["quantity"]) for line in lines.cleaned_data if line.get("item")
+        ]
+        transfers.send_transfer(from_district=district, lines=chosen, by=user, **form.cleaned_data)
+
+    if lines.is_valid() and _done(request, form, send):
+        messages.success(request, _("Sent: the stock is in transit."))
+        return redirect("inventory:transfers")
+    return render(request, "inventory/transfer_form.html", {"form": form, "lines": lines})
+
+
+@role_required(*KEEPERS)
+def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = get_object_or_404(selectors.transfers_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            received = {
+                line.pk: _decimal(request.POST.get(f"received-{line.pk}"), line.quantity)
+                for line in transfer.lines.all()
+            }
+            transfers.receive_transfer(
+                transfer=transfer, by=signed_in_user(request), received=received
+            )
+        except (ValidationError, ApplicationError) as error:
+            messages.error(request, _message_of(error))
+        else:
+            messages.success(request, _("Received; differences are recorded."))
+            return redirect("inventory:transfers")
+    return render(request, "inventory/transfer_receive.html", {"transfer": transfer})
+
+
+def _decimal(text: str | None, default: Decimal) -> Decimal:
+    try:
+        return Decimal(text) if text not in (None, "") else default
+    except InvalidOperation as error:
+        raise ValidationError({"received": [_("Give each quantity as a number.")]}) from error
+
+
+def _message_of(error: ValidationError | ApplicationError) -> str:
+    if isinstance(error, ApplicationError):
+        return error.message
+    return " ".join(message for messages_ in error.message_dict.values() for message in messages_)
+
+
+@role_required(*KEEPERS)
+def count_list(request: HttpRequest) -> HttpResponse:
+    visible = selectors.stock_takes_visible_to(request.user)[:50]
+    return render(request, "inventory/counts.html", {"counts": visible})
+
+
+@require_POST
+@role_required(*KEEPERS)
+def count_start(request: HttpRequest) -> HttpResponse:
+    try:
+        count = counts.start_stock_take(district=_store_of(request), by=signed_in_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("inventory:counts")
+    return redirect("inventory:count", pk=count.pk)
+
+
+@role_required(*KEEPERS)
+def count_page(request: HttpRequest, pk: int) -> HttpResponse:
+    count = get_object_or_404(selectors.stock_takes_visible_to(request.user), pk=pk)
+    form = CountForm(request.POST or None, district=count.district)
+    user = signed_in_user(request)
+
+    def record() -> None:
+        data = form.cleaned_data
+        lot = data.get("lot") or counts.lot_for_barcode(count, data["barcode"])
+        counts.count_lot(stock_take=count, lot=lot, quantity=data["quantity"], by=user)
+
+    if count.status == StockTakeStatus.OPEN and _done(request, form, record):
+        messages.success(request, _("Counted."))
+        return redirect("inventory:count", pk=count.pk)
+    return render(request, "inventory/count.html", {"count": count, "form": form})
+
+
+@require_POST
+@role_required(*KEEPERS)
+def count_close(request: HttpRequest, pk: int) -> HttpResponse:
+    count = get_object_or_404(selectors.stock_takes_visible_to(request.user), pk=pk)
+    try:
+        counts.close_stock_take(stock_take=count, by=signed_in_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Closed: differences are now adjustments."))
+    return redirect("inventory:count", pk=count.pk)
+
+
+@role_required(*KEEPERS)
+def movements_csv(request: HttpRequest) -> StreamingHttpResponse:
+    user: User = signed_in_user(request)
+    movements = selectors.movements_visible_to(user).order_by("created_at", "pk")
+    response = StreamingHttpResponse(movement_rows(movements), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="movements.csv"'
+    return response
