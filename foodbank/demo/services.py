@@ -16,6 +16,10 @@ from donors.services.dropoffs import LineInput, log_dropoff
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.services import create_user
 from foodbank.districts.models import District
+from inventory.models import Item
+from inventory.services.alerts import flag_expiring_lots, flag_low_stock
+from inventory.services.catalogue import add_item, set_minimum_level
+from inventory.services.stock import receive_lot
 
 DEMO_PASSWORD = "foodbank-demo"  # noqa: S105 - demo accounts exist only where DEBUG is on
 
@@ -95,6 +99,74 @@ def _seed_surplus(staff: User, admin: User, donor_account: User) -> None:
     )
 
 
+#: A starter catalogue: (Thai, English, kind, category, unit, points, barcode)
+DEMO_ITEMS = (
+    ("ข้าวหอมมะลิ 5 กก.", "Jasmine rice 5 kg", "food", "rice-grains", "bag", 40, "8850000000011"),
+    ("ไข่ไก่ 10 ฟอง", "Eggs, 10", "food", "dairy-eggs", "pack", 12, "8850000000028"),
+    ("น้ำมันพืช 1 ลิตร", "Cooking oil 1 L", "food", "dry-canned", "bottle", 15, "8850000000035"),
+    ("ปลากระป๋อง", "Canned fish", "food", "dry-canned", "can", 5, "8850000000042"),
+    ("บะหมี่กึ่งสำเร็จรูป", "Instant noodles", "food", "dry-canned", "pack", 2, "8850000000059"),
+    ("นม UHT 1 ลิตร", "UHT milk 1 L", "food", "dairy-eggs", "carton", 8, "8850000000066"),
+    ("สบู่", "Soap", "toiletries", None, "bar", 4, "8850000000073"),
+    ("ยาสีฟัน", "Toothpaste", "toiletries", None, "tube", 6, "8850000000080"),
+    ("ผ้าอนามัย", "Sanitary pads", "toiletries", None, "pack", 6, "8850000000097"),
+    ("ผงซักฟอก", "Washing powder", "household", None, "pack", 10, "8850000000103"),
+)
+#: (district code, barcode, quantity, days to expiry or None)
+DEMO_LOTS = (
+    ("1001", "8850000000011", "30", 240),
+    ("1001", "8850000000028", "6", 3),
+    ("1001", "8850000000028", "20", 14),
+    ("1001", "8850000000035", "24", 300),
+    ("1001", "8850000000042", "60", 500),
+    ("1001", "8850000000059", "120", 150),
+    ("1001", "8850000000073", "40", None),
+    ("1001", "8850000000097", "25", None),
+    ("1006", "8850000000011", "12", 200),
+    ("1006", "8850000000066", "36", 20),
+    ("1006", "8850000000103", "15", None),
+)
+
+
+def _seed_store(admin: User, staff: dict[str, User]) -> None:
+    """A catalogue and some stock in the demo districts' stores, with an alert or two."""
+    if Item.objects.exists():
+        return
+    categories = {category.slug: category for category in FoodCategory.objects.all()}
+    items = {
+        barcode: add_item(
+            by=admin,
+            name_th=name_th,
+            name_en=name_en,
+            kind=kind,
+            category=categories[category] if category else None,
+            unit=unit,
+            points_price=points,
+            barcode=barcode,
+        )
+        for name_th, name_en, kind, category, unit, points, barcode in DEMO_ITEMS
+    }
+    today = timezone.localdate()
+    stores = {code: District.objects.get(code=code) for code in staff}
+    for code, barcode, quantity, days in DEMO_LOTS:
+        receive_lot(
+            district=stores[code],
+            item=items[barcode],
+            quantity=Decimal(quantity),
+            expiry_date=today + timedelta(days=days) if days is not None else None,
+            by=staff[code],
+            reason="Opening stock",
+        )
+    set_minimum_level(
+        district=stores["1001"],
+        item=items["8850000000011"],
+        quantity=Decimal("40"),
+        by=staff["1001"],
+    )
+    flag_expiring_lots()
+    flag_low_stock()
+
+
 @transaction.atomic
 def seed_demo() -> list[tuple[DemoAccount, bool]]:
     """Create the demo accounts that do not exist yet; returns each with ``created``."""
@@ -119,4 +191,7 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
         for user in User.objects.filter(role__in=[Role.ADMIN, Role.DISTRICT_STAFF, Role.DONOR])
     }
     _seed_surplus(users["staff.phranakhon"], users["admin"], users["donor.demo"])
+    _seed_store(
+        users["admin"], {"1001": users["staff.phranakhon"], "1006": users["staff.bangkapi"]}
+    )
     return seeded
