@@ -175,6 +175,12 @@ FOODBANK_DISTRICTS_FILE = env.path(
     default=BASE_DIR / "foodbank" / "districts" / "data" / "bangkok_districts.csv",
 )
 
+# Personal data: national IDs are stored encrypted (Fernet keys, newest first, so old keys
+# still decrypt after a rotation) beside a keyed hash for the city-wide uniqueness check.
+# Production must set both; local and test settings provide their own.
+PERSONAL_DATA_KEYS = env.list("FOODBANK_PERSONAL_DATA_KEYS", default=[])
+NATIONAL_ID_HASH_KEY = env.str("FOODBANK_NATIONAL_ID_HASH_KEY", default="")
+
 # Stores: lots expiring within this many days are flagged on the store page.
 INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)
 

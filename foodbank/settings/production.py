@@ -4,6 +4,7 @@ Importing this module fails with ImproperlyConfigured when DJANGO_SECRET_KEY is 
 weak or a known placeholder, or when DJANGO_DEBUG is on.
 """
 
+from cryptography.fernet import Fernet, MultiFernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -28,9 +29,21 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 
-for required in ("DATABASE_URL", "REDIS_URL"):
+for required in (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "FOODBANK_PERSONAL_DATA_KEYS",
+    "FOODBANK_NATIONAL_ID_HASH_KEY",
+):
     if not env.str(required, default=""):
         raise ImproperlyConfigured(f"{required} must be set in production.")
+
+try:
+    MultiFernet([Fernet(key) for key in env.list("FOODBANK_PERSONAL_DATA_KEYS")])
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "FOODBANK_PERSONAL_DATA_KEYS must be Fernet keys (32 url-safe base64-encoded bytes)."
+    ) from error
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

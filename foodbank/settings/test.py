@@ -5,6 +5,8 @@ from .base import REDIS_URL
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S105
 DEBUG = False
+PERSONAL_DATA_KEYS = ["0KJlUj2s7Z6q4mKc0cHq1l2mJxQyq8vW3y4b5n6m7o8="]
+NATIONAL_ID_HASH_KEY = "test-only-national-id-hash-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -8,13 +8,17 @@ import pytest
 from django.conf import settings
 
 STRONG_SECRET = "k3J9-p0Qz_x7vB2mN8cL4rT6yW1eA5sD9fG3hJ7kL2zX4cV6bN8mQ0wE2rT4yU6iO"
+PERSONAL_DATA = {
+    "FOODBANK_PERSONAL_DATA_KEYS": "0KJlUj2s7Z6q4mKc0cHq1l2mJxQyq8vW3y4b5n6m7o8=",
+    "FOODBANK_NATIONAL_ID_HASH_KEY": "Zq8vW3y4b5n6m7o8-hash-key-for-the-settings-test",
+}
 
 
 def import_settings(module: str, **environment: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "FOODBANK_"))
     }
     code = (
         f"import importlib; s = importlib.import_module('{module}'); "
@@ -58,10 +62,17 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_worker():
         {"DJANGO_SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "", "REDIS_URL": ""},
         {"DJANGO_SECRET_KEY": STRONG_SECRET, "REDIS_URL": ""},
         {"DJANGO_SECRET_KEY": STRONG_SECRET, "DATABASE_URL": ""},
+        {"DJANGO_SECRET_KEY": STRONG_SECRET, "FOODBANK_PERSONAL_DATA_KEYS": ""},
+        {"DJANGO_SECRET_KEY": STRONG_SECRET, "FOODBANK_PERSONAL_DATA_KEYS": "not-a-key"},
+        {"DJANGO_SECRET_KEY": STRONG_SECRET, "FOODBANK_NATIONAL_ID_HASH_KEY": ""},
     ],
 )
 def test_production_refuses_a_default_secret_debug_or_missing_services(environment):
-    services = {"DATABASE_URL": "postgres://u@db:5432/foodbank", "REDIS_URL": "redis://r:6379/0"}
+    services = {
+        "DATABASE_URL": "postgres://u@db:5432/foodbank",
+        "REDIS_URL": "redis://r:6379/0",
+        **PERSONAL_DATA,
+    }
     result = import_settings("foodbank.settings.production", **(services | environment))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -73,6 +84,7 @@ def test_production_starts_with_a_strong_secret_and_debug_off():
         DJANGO_SECRET_KEY=STRONG_SECRET,
         DATABASE_URL="postgres://u@db:5432/foodbank",
         REDIS_URL="redis://redis:6379/0",
+        **PERSONAL_DATA,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "django.db.backends.postgresql", "False"]
