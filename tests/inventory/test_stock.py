@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from foodbank.accounts.scoping import OutsideDistrict
 from inventory.errors import ItemNotStockable, LotExpired, NotEnoughStock
@@ -82,9 +82,9 @@ def test_issue_beyond_available_is_refused_naming_what_is_left_and_changes_nothi
     lot(item, staff, "3", TODAY() + timedelta(days=5))
     lot(item, staff, "9", TODAY() - timedelta(days=2))
     before = Movement.objects.count()
-    with pytest.raises(NotEnoughStock) as refused:
+    with translation.override("en"), pytest.raises(NotEnoughStock) as refused:
         issue_fefo(district=people.district_a, item=item, quantity=Decimal("4"), by=staff)
-    assert "Only 3 bag" in refused.value.message
+    assert "Only 3 bag of Jasmine rice 5 kg available" in refused.value.message
     assert Movement.objects.count() == before
 
 

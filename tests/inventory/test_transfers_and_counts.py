@@ -60,7 +60,8 @@ def test_the_receiving_district_confirms_and_differences_become_adjustments(peop
     ]
     adjustment = Movement.objects.get(kind=MovementKind.ADJUSTMENT)
     assert adjustment.on_hand_change == -1
-    assert f"Transfer {transfer.pk}" in adjustment.reason
+    assert adjustment.transfer == transfer
+    assert str(transfer.pk) in adjustment.reason
     transfer.refresh_from_db()
     assert (transfer.status, transfer.received_by) == (TransferStatus.RECEIVED, people.staff_b)
     assert ledger_mismatches() == []

@@ -1,0 +1,48 @@
+"""Broken rules of households and points, answered by the API's one exception handler."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from foodbank.errors import ApplicationError, Conflict
+
+
+class AlreadyRegistered(Conflict):
+    code = "household_already_registered"
+    default_message = _("This national ID is already registered.")
+
+
+class InsufficientPoints(Conflict):
+    code = "insufficient_points"
+    default_message = _("Not enough points.")
+
+
+class GrantAlreadyDecided(Conflict):
+    code = "grant_already_decided"
+    default_message = _("This grant has already been decided.")
+
+
+class SecondApproverNeeded(ApplicationError):
+    code = "second_approver_needed"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _("Another staff member must approve this grant.")
+
+
+class AlreadyRefunded(Conflict):
+    code = "already_refunded"
+    default_message = _("This voucher debit has already been refunded.")
+
+
+class PolicyOutsideLimits(ApplicationError):
+    code = "policy_outside_limits"
+    default_message = _("Outside the limits the city has set.")
+
+
+class AdminOnly(ApplicationError):
+    code = "admin_only"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _("Only administrators may do this.")
+
+
+class HasLogin(Conflict):
+    code = "household_has_login"
+    default_message = _("This household already has a recipient login.")

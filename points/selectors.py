@@ -1,0 +1,77 @@
+"""Reads of households and points, always within the reader's scope."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Window
+
+from foodbank.accounts.models import Role, User
+from foodbank.accounts.scoping import scope_to_district
+
+from .models import DIMENSIONS, Assessment, Grant, Household, PointsEntry
+
+
+def _latest(field: str) -> Subquery:
+    latest = Assessment.objects.filter(household=OuterRef("pk")).order_by(
+        "-assessed_on", "-created_at", "-pk"
+    )
+    return Subquery(latest.values(field)[:1])
+
+
+def households_visible_to(user: User | AnonymousUser) -> QuerySet[Household]:
+    """Staff see their district's households, admins all, with the latest standing."""
+    score = sum((F(f"latest_{name}") for name in DIMENSIONS[1:]), F(f"latest_{DIMENSIONS[0]}"))
+    households = (
+        Household.objects.select_related("district")
+        .annotate(
+            latest_assessed_on=_latest("assessed_on"),
+            **{f"latest_{name}": _latest(name) for name in DIMENSIONS},
+        )
+        .annotate(latest_need_score=score)
+    )
+    return scope_to_district(households, user)
+
+
+def own_household(user: User | AnonymousUser) -> Household | None:
+    if not isinstance(user, User) or user.role != Role.RECIPIENT:
+        return None
+    return Household.objects.filter(account=user).select_related("district").first()
+
+
+def statement(household: Household) -> QuerySet[PointsEntry]:
+    """Every entry, oldest first, each with the balance after it."""
+    running = Window(Sum("points"), order_by=[F("created_at").asc(), F("pk").asc()])
+    return (
+        household.entries.select_related("created_by", "refers_to", "grant")
+        .annotate(balance_after=running)
+        .order_by("created_at", "pk")
+    )
+
+
+def entries_visible_to(user: User | AnonymousUser) -> QuerySet[PointsEntry]:
+    entries = PointsEntry.objects.select_related("household__district", "created_by")
+    return scope_to_district(entries, user, district_field="household__district")
+
+
+def grants_visible_to(user: User | AnonymousUser) -> QuerySet[Grant]:
+    grants = Grant.objects.select_related("household__district", "requested_by", "decided_by")
+    return scope_to_district(grants, user, district_field="household__district")
+
+
+def assessments_visible_to(user: User | AnonymousUser) -> QuerySet[Assessment]:
+    assessments = Assessment.objects.select_related("household", "assessed_by")
+    return scope_to_district(assessments, user, district_field="household__district")
+
+
+def ledger_mismatches() -> list[int]:
+    """Households whose balance differs from the sum of their entries (should be none)."""
+    sums = (
+        PointsEntry.objects.filter(household=OuterRef("pk"))
+        .values("household")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    households = Household.objects.annotate(
+        ledger=Subquery(sums, output_field=IntegerField())
+    ).only("balance")
+    return [h.pk for h in households if h.balance != (h.ledger or 0)]

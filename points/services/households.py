@@ -1,0 +1,109 @@
+"""Registering households, reading their full records (logged) and giving them a login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from foodbank.accounts.models import Role, User
+from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.accounts.services import create_user
+from foodbank.districts.models import District
+
+from .. import national_id
+from ..errors import AlreadyRegistered, HasLogin
+from ..models import Household, HouseholdAccess
+
+#: Fields staff may change after registration (the national ID is not one of them).
+EDITABLE = (
+    "head_name",
+    "phone",
+    "address",
+    "members",
+    "elderly",
+    "children",
+    "disabled",
+    "bedridden",
+    "vulnerability_notes",
+)
+
+
+def _checked_national_id(value: str) -> str:
+    try:
+        return national_id.normalise(value)
+    except ValidationError as error:
+        raise ValidationError({"national_id": error.messages}) from error
+
+
+def _refuse_duplicate(digits_hash: str) -> None:
+    holder = Household.objects.filter(national_id_hash=digits_hash).select_related("district")
+    for household in holder:
+        message = _("This national ID is already registered in %(district)s.") % {
+            "district": household.district.name
+        }
+        raise AlreadyRegistered(message, fields={"national_id": [message]})
+
+
+@transaction.atomic
+def register_household(
+    *, district: District, national_id_number: str, by: User, **fields: Any
+) -> Household:
+    """Register a household; an ID already registered anywhere in the city is refused."""
+    ensure_can_act_in(by, district)
+    digits = _checked_national_id(national_id_number)
+    digits_hash = national_id.keyed_hash(digits)
+    _refuse_duplicate(digits_hash)
+    household = Household(
+        district=district,
+        national_id_masked=national_id.mask(digits),
+        national_id_hash=digits_hash,
+        national_id_encrypted=national_id.encrypt(digits),
+        registered_by=by,
+        **{name: value for name, value in fields.items() if name in EDITABLE},
+    )
+    household.full_clean(exclude=["national_id_hash"])
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError as error:  # registered at the same moment elsewhere
+        _refuse_duplicate(digits_hash)
+        raise AlreadyRegistered() from error
+    return household
+
+
+@transaction.atomic
+def update_household(*, household: Household, by: User, **fields: Any) -> Household:
+    ensure_can_act_in(by, household.district)
+    for name, value in fields.items():
+        if name in EDITABLE:
+            setattr(household, name, value)
+    household.full_clean()
+    household.save()
+    return household
+
+
+def record_access(*, household: Household, user: User, via: str, address: str | None) -> None:
+    """Write down that ``user`` read the household's full record."""
+    HouseholdAccess.objects.create(household=household, user=user, via=via, address=address)
+
+
+@transaction.atomic
+def create_recipient_login(*, household: Household, username: str, password: str, by: User) -> User:
+    """A recipient account for the household's own balance, statement and vouchers."""
+    ensure_can_act_in(by, household.district)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.account_id is not None:
+        raise HasLogin()
+    account = create_user(
+        username=username,
+        password=password,
+        role=Role.RECIPIENT,
+        district=household.district,
+        first_name=household.first_name,
+    )
+    household.account = account
+    household.save(update_fields=["account", "updated_at"])
+    return account

@@ -1,0 +1,124 @@
+"""Points policies: the recommendation they give, and districts adjusting them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from foodbank.accounts.models import Role, User
+from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.districts.models import District
+
+from ..errors import AdminOnly, PolicyOutsideLimits
+from ..models import Assessment, CityPolicy, DistrictPolicy, Household, NeedBand
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The rules in force in one district: the city's, scaled by the district's percent."""
+
+    bands: tuple[tuple[int, int], ...]
+    points_per_member: int
+    points_per_dependant: int
+    max_award: int
+    percent: int
+    validity_days: int
+    approval_threshold: int
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    points: int
+    need_score: int
+    band_points: int
+    member_points: int
+    dependant_points: int
+    capped: bool
+
+
+def policy_for(district: District) -> Policy:
+    city = CityPolicy.objects.get(pk=1)
+    own = DistrictPolicy.objects.filter(district=district).first()
+    return Policy(
+        bands=tuple(NeedBand.objects.values_list("min_score", "points")),
+        points_per_member=city.points_per_member,
+        points_per_dependant=city.points_per_dependant,
+        max_award=city.max_award,
+        percent=own.percent if own else 100,
+        validity_days=(own and own.validity_days) or city.validity_days,
+        approval_threshold=(
+            own.approval_threshold
+            if own and own.approval_threshold is not None
+            else city.approval_threshold
+        ),
+    )
+
+
+def recommend(
+    policy: Policy, household: Household, assessment: Assessment | None
+) -> Recommendation:
+    """The award the policy recommends: a pure function of its inputs.
+
+    Nothing for a household never assessed or scoring no need; otherwise the base points of
+    the need score's band plus points per member and per dependant, capped, then scaled by
+    the district's percent (rounded half-up).
+    """
+    score = assessment.need_score if assessment else 0
+    base = max((points for least, points in policy.bands if least <= score), default=0)
+    if score == 0 or base == 0:
+        return Recommendation(0, score, 0, 0, 0, capped=False)
+    members = policy.points_per_member * household.members
+    dependants = policy.points_per_dependant * household.dependants
+    total = min(base + members + dependants, policy.max_award)
+    scaled = (Decimal(total) * policy.percent / 100).quantize(Decimal(1), ROUND_HALF_UP)
+    capped = base + members + dependants > policy.max_award
+    return Recommendation(int(scaled), score, base, members, dependants, capped)
+
+
+def _within(value: int, low: int, high: int, field: str) -> None:
+    if not low <= value <= high:
+        message = _("Choose between %(low)d and %(high)d.") % {"low": low, "high": high}
+        raise PolicyOutsideLimits(message, fields={field: [message]})
+
+
+@transaction.atomic
+def adjust_district_policy(
+    *,
+    district: District,
+    by: User,
+    percent: int,
+    validity_days: int | None = None,
+    approval_threshold: int | None = None,
+) -> DistrictPolicy:
+    """A district scales the city's awards and sets its validity, within the city's limits."""
+    ensure_can_act_in(by, district)
+    city = CityPolicy.objects.get(pk=1)
+    _within(percent, city.min_district_percent, city.max_district_percent, "percent")
+    if validity_days is not None:
+        _within(validity_days, city.min_validity_days, city.max_validity_days, "validity_days")
+    if approval_threshold is not None:
+        _within(approval_threshold, 0, city.approval_threshold, "approval_threshold")
+    policy, _created = DistrictPolicy.objects.update_or_create(
+        district=district,
+        defaults={
+            "percent": percent,
+            "validity_days": validity_days,
+            "approval_threshold": approval_threshold,
+            "updated_by": by,
+        },
+    )
+    return policy
+
+
+@transaction.atomic
+def set_need_bands(*, bands: list[tuple[int, int]], by: User) -> None:
+    """Admins replace the city's need bands (from score → base points)."""
+    if by.role != Role.ADMIN:
+        raise AdminOnly()
+    for least, _points in bands:
+        _within(least, 0, 20, "bands")
+    NeedBand.objects.all().delete()
+    NeedBand.objects.bulk_create(NeedBand(min_score=s, points=p) for s, p in bands)
