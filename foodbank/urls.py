@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("foodbank.districts.api.urls")),
     path("", include("donors.api.urls")),
     path("inventory/", include(("inventory.api.urls", "inventory-api"))),
+    path("", include("points.api.urls")),
 ]
 
 urlpatterns = [

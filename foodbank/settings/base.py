@@ -146,6 +146,7 @@ SPECTACULAR_SETTINGS = {
         "ItemKindEnum": "inventory.models.ItemKind",
         "MovementKindEnum": "inventory.models.MovementKind",
         "AlertKindEnum": "inventory.models.AlertKind",
+        "EntryKindEnum": "points.models.EntryKind",
     },
 }
 
