@@ -32,6 +32,15 @@ class _Echo:
         return value
 
 
+#: A cell starting with one of these is a formula to a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(text: str) -> str:
+    """Typed text (reasons, names) never runs as a spreadsheet formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _cells(movement: Movement) -> list:
     lot = movement.lot
     return [
@@ -39,14 +48,14 @@ def _cells(movement: Movement) -> list:
         timezone.localtime(movement.created_at).isoformat(timespec="seconds"),
         lot.district.code,
         movement.kind,
-        lot.item.name_th,
-        lot.item.name_en,
-        lot.item.unit,
+        safe(lot.item.name_th),
+        safe(lot.item.name_en),
+        safe(lot.item.unit),
         lot.pk,
         lot.expiry_date or "",
         movement.on_hand_change,
         movement.reserved_change,
-        movement.reason,
+        safe(movement.reason),
         movement.transfer_id or "",
         movement.stock_take_id or "",
         movement.created_by.username,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from foodbank.districts.models import District
 
-from .models import Item, Lot
+from .models import Item, Lot, Transfer
 
 
 def quantity_field(label: Any, *, least: str = "0.001", **kwargs: Any) -> forms.DecimalField:
@@ -102,3 +102,24 @@ class CountForm(forms.Form):
         if not data.get("lot") and not data.get("barcode"):
             self.add_error("barcode", _("Scan the item's barcode or choose the lot."))
         return data
+
+
+class ArrivalForm(forms.Form):
+    """What arrived of each line of a transfer: one field per line, all of it by default."""
+
+    def __init__(self, *args: Any, transfer: Transfer, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for line in transfer.lines.select_related("item"):
+            self.fields[f"received-{line.pk}"] = quantity_field(
+                line.item.name,
+                least="0",
+                max_value=line.quantity,
+                initial=line.quantity.normalize(),
+            )
+
+    def received(self) -> dict[int, Decimal]:
+        return {
+            int(name.removeprefix("received-")): value
+            for name, value in self.cleaned_data.items()
+            if value is not None
+        }

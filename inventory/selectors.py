@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from donors.models import Destination, DropOffLine, DropOffStatus
@@ -34,7 +36,9 @@ def store_stock(district: District) -> QuerySet:
         .annotate(
             on_hand=Sum("lots__on_hand"),
             reserved=Sum("lots__reserved"),
-            available=Sum(F("lots__on_hand") - F("lots__reserved"), filter=fresh),
+            available=Coalesce(
+                Sum(F("lots__on_hand") - F("lots__reserved"), filter=fresh), Value(Decimal(0))
+            ),
             expired=Sum("lots__on_hand", filter=Q(lots__expiry_date__lt=today)),
             next_expiry=Min("lots__expiry_date", filter=fresh),
             lot_count=Count("lots"),

@@ -1,13 +1,13 @@
 """Staff web pages of a district's store. Thin: forms in, services called, templates out."""
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +19,15 @@ from foodbank.errors import ApplicationError
 
 from . import selectors
 from .exports import movement_rows
-from .forms import CountForm, ReceiveForm, SortForm, TransferForm, TransferLineFormSet, WriteOffForm
+from .forms import (
+    ArrivalForm,
+    CountForm,
+    ReceiveForm,
+    SortForm,
+    TransferForm,
+    TransferLineFormSet,
+    WriteOffForm,
+)
 from .models import StockTakeStatus, TransferStatus
 from .services import counts, stock, transfers
 
@@ -27,27 +35,30 @@ KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
 
 
 def _store_of(request: HttpRequest) -> District:
-    """Staff work in their district's store; admins choose one with ``?district=CODE``."""
+    """Staff work in their district's store; admins name one with ``?district=CODE``.
+
+    Forms post back to their own address, query string included, so an admin's action
+    lands in the store they were looking at; without a district there is nothing to act on.
+    """
     user = signed_in_user(request)
     if user.district is not None:
         return user.district
-    code = request.GET.get("district") or request.POST.get("district_code")
+    code = request.GET.get("district")
     if not code:
-        return District.objects.order_by("code").first() or _no_store()
+        raise Http404(_("Choose a district's store first."))
     return get_object_or_404(District, code=code)
-
-
-def _no_store() -> District:
-    raise PermissionDenied
 
 
 def apply_errors(form: Form, error: ValidationError | ApplicationError) -> None:
     """Show a service's error next to the field it names, or at the top of the form."""
     if isinstance(error, ApplicationError):
         fields = error.fields or {"__all__": [error.message]}
-    else:
+    elif hasattr(error, "error_dict"):
         fields = error.message_dict
+    else:
+        fields = {"__all__": error.messages}
     for key, problems in fields.items():
+        key = _form_field(key)
         field = key if key in form.fields else None
         for problem in problems:
             form.add_error(field, problem)
@@ -65,10 +76,23 @@ def _done(request: HttpRequest, form: Form, act: Callable[[], object]) -> bool:
     return True
 
 
+def _form_field(key: str) -> str:
+    """``lines.12.received_quantity`` (a service's name) is the form's ``received-12``."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "lines" and parts[2] == "received_quantity":
+        return f"received-{parts[1]}"
+    return key
+
+
 @role_required(*KEEPERS, Role.COUNTER_STAFF)
 def store(request: HttpRequest) -> HttpResponse:
-    district = _store_of(request)
     user = signed_in_user(request)
+    if user.district is None and not request.GET.get("district"):
+        first = District.objects.order_by("code").first()
+        if first is None:
+            raise Http404(_("No districts are loaded."))
+        return redirect(f"{reverse('inventory:store')}?district={first.code}")
+    district = _store_of(request)
     context = {
         "district": district,
         "districts": District.objects.all() if user.role == Role.ADMIN else None,
@@ -169,34 +193,17 @@ def transfer_new(request: HttpRequest) -> HttpResponse:
 @role_required(*KEEPERS)
 def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = get_object_or_404(selectors.transfers_visible_to(request.user), pk=pk)
-    if request.method == "POST":
-        try:
-            received = {
-                line.pk: _decimal(request.POST.get(f"received-{line.pk}"), line.quantity)
-                for line in transfer.lines.all()
-            }
-            transfers.receive_transfer(
-                transfer=transfer, by=signed_in_user(request), received=received
-            )
-        except (ValidationError, ApplicationError) as error:
-            messages.error(request, _message_of(error))
-        else:
-            messages.success(request, _("Received; differences are recorded."))
-            return redirect("inventory:transfers")
-    return render(request, "inventory/transfer_receive.html", {"transfer": transfer})
+    form, user = ArrivalForm(request.POST or None, transfer=transfer), signed_in_user(request)
 
+    def confirm() -> None:
+        transfers.receive_transfer(transfer=transfer, by=user, received=form.received())
 
-def _decimal(text: str | None, default: Decimal) -> Decimal:
-    try:
-        return Decimal(text) if text not in (None, "") else default
-    except InvalidOperation as error:
-        raise ValidationError({"received": [_("Give each quantity as a number.")]}) from error
-
-
-def _message_of(error: ValidationError | ApplicationError) -> str:
-    if isinstance(error, ApplicationError):
-        return error.message
-    return " ".join(message for messages_ in error.message_dict.values() for message in messages_)
+    if transfer.status == TransferStatus.IN_TRANSIT and _done(request, form, confirm):
+        messages.success(request, _("Received; differences are recorded."))
+        return redirect("inventory:transfers")
+    rows = [(line, form[f"received-{line.pk}"]) for line in transfer.lines.select_related("item")]
+    context = {"transfer": transfer, "form": form, "rows": rows}
+    return render(request, "inventory/transfer_receive.html", context)
 
 
 @role_required(*KEEPERS)

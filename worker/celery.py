@@ -46,6 +46,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
+    "expire-points": {
+        "task": "worker.tasks.expire_points",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "check-ledgers": {
+        "task": "worker.tasks.check_ledgers",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "purge-idempotency-keys": {
         "task": "worker.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=41),

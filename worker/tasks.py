@@ -1,13 +1,18 @@
 """Tasks take ids, call a service and are safe to run twice."""
 
+import logging
 from importlib import import_module
 
 from celery import shared_task
 from django.conf import settings
 
 from donors.services import impact, imports
+from foodbank import ledgers
 from foodbank.idempotency.services import purge_expired_keys
 from inventory.services import alerts
+from points.services import ledger as points_ledger
+
+logger = logging.getLogger(__name__)
 
 #: Drop-offs one sweep computes at most; the next sweep takes the rest.
 SWEEP_LIMIT = 5000
@@ -52,3 +57,18 @@ def import_dropoffs(dropoff_import_id: int) -> int:
 def flag_stock_alerts() -> int:
     """Raise and resolve near-expiry and low-stock alerts; returns the alerts newly raised."""
     return alerts.flag_expiring_lots() + alerts.flag_low_stock()
+
+
+@shared_task
+def expire_points() -> int:
+    """Write expiry entries for points past their validity; nightly. Returns points expired."""
+    return points_ledger.expire_points()
+
+
+@shared_task
+def check_ledgers() -> bool:
+    """Log an error if a lot or a balance differs from its ledger; nightly."""
+    report = ledgers.check_ledgers()
+    if report.mismatched:
+        logger.error("Ledger mismatch: %s", "; ".join(report.lines()))
+    return not report.mismatched

@@ -19,6 +19,9 @@ class MovementFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=MovementKind.choices)
     item = django_filters.NumberFilter(field_name="lot__item")
     district = django_filters.CharFilter(field_name="lot__district__code")
+    lot = django_filters.NumberFilter(field_name="lot")
+    transfer = django_filters.NumberFilter(field_name="transfer")
+    stock_take = django_filters.NumberFilter(field_name="stock_take")
     since = django_filters.DateFilter(field_name="created_at__date", lookup_expr="gte")
     until = django_filters.DateFilter(field_name="created_at__date", lookup_expr="lte")
 

@@ -280,7 +280,9 @@ class StockTakeInput(serializers.Serializer):
 
 
 class CountLineInput(serializers.Serializer):
-    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all(), required=False)
+    lot = serializers.PrimaryKeyRelatedField(
+        queryset=Lot.objects.all(), required=False, help_text="a lot of the counted store"
+    )
     barcode = serializers.CharField(max_length=32, required=False)
     quantity = quantity_field(min_value=Decimal("0"))
 

@@ -49,7 +49,10 @@ class ItemListView(generics.ListAPIView):
 
 
 class ItemDetailView(generics.RetrieveAPIView):
-    permission_classes = [allow_roles(Role.ADMIN) | READERS]
+    permission_classes = [
+        allow_roles(Role.ADMIN)
+        | allow_roles(Role.DISTRICT_STAFF, Role.COUNTER_STAFF, read_only=True)
+    ]
     serializer_class = s.ItemOutput
     queryset = Item.objects.select_related("category")
 

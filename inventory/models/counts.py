@@ -54,11 +54,16 @@ class StockTake(models.Model):
 
 
 class CountLine(models.Model):
-    """The quantity counted of one lot; a later count of the same lot replaces it."""
+    """The quantity counted of one lot, beside what the ledger said at that moment.
+
+    The store keeps working while a count is open, so the difference is taken when the lot
+    is counted, not when the count closes. A later count of the same lot replaces it.
+    """
 
     stock_take = models.ForeignKey(StockTake, on_delete=models.CASCADE, related_name="lines")
     lot = models.ForeignKey("inventory.Lot", on_delete=models.PROTECT, related_name="+")
     counted_quantity = models.DecimalField(_("counted"), **QUANTITY)
+    on_hand_when_counted = models.DecimalField(_("on hand when counted"), **QUANTITY)
     on_hand_at_close = models.DecimalField(
         _("on hand when closed"), **QUANTITY, null=True, blank=True
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import ensure_can_act_in
@@ -25,9 +27,19 @@ def add_item(*, by: User, **fields: Any) -> Item:
     item = Item(**fields)
     item.is_approved = by.role == Role.ADMIN
     item.proposed_by = None if item.is_approved else by
-    item.full_clean()
-    item.save()
+    _save(item)
     return item
+
+
+def _save(item: Item) -> None:
+    """Save after checking; two saves of one barcode at once get the same clear answer."""
+    item.full_clean()
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError as error:
+        message = _("An item with this barcode already exists.")
+        raise ValidationError({"barcode": [message]}) from error
 
 
 @transaction.atomic
@@ -38,8 +50,7 @@ def update_item(*, item: Item, by: User, **fields: Any) -> Item:
         setattr(item, name, value)
     if "barcode" in fields:
         item.barcode = (item.barcode or "").strip() or None
-    item.full_clean()
-    item.save()
+    _save(item)
     return item
 
 

@@ -14,9 +14,11 @@ from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.districts.models import District
 
 from ..errors import NotEnoughStock, StockTakeAlreadyOpen, StockTakeClosed
-from ..lock_objects import lock_lots, lock_stock_take
+from ..language import in_city_language
+from ..lock_objects import lock_lot, lock_lots, lock_stock_take
 from ..models import CountLine, Lot, MovementKind, StockTake, StockTakeStatus
 from .ledger import record_movement
+from .stock import check_quantity
 
 
 @transaction.atomic
@@ -58,30 +60,40 @@ def count_lot(*, stock_take: StockTake, lot: Lot, quantity: Decimal, by: User) -
         raise StockTakeClosed()
     if lot.district_id != stock_take.district_id:
         raise ValidationError({"lot": [_("This lot is in another district's store.")]})
-    if quantity is None or quantity < 0:
-        raise ValidationError({"quantity": [_("A count cannot be negative.")]})
+    check_quantity(quantity, zero=True)
+    lot = lock_lot(lot.pk)
     line, _created = CountLine.objects.update_or_create(
-        stock_take=stock_take, lot=lot, defaults={"counted_quantity": quantity, "counted_by": by}
+        stock_take=stock_take,
+        lot=lot,
+        defaults={
+            "counted_quantity": quantity,
+            "on_hand_when_counted": lot.on_hand,
+            "counted_by": by,
+        },
     )
     return line
 
 
 @transaction.atomic
 def close_stock_take(*, stock_take: StockTake, by: User) -> StockTake:
-    """Write an adjustment for every counted lot whose count differs from the ledger.
+    """Write an adjustment for every counted lot whose count differed from the ledger.
 
-    Lots not counted are left as they are. A count below what vouchers have reserved is
-    refused, naming the lot: those vouchers must be cancelled first.
+    The adjustment is the difference seen when the lot was counted, so stock issued or
+    received since then stays counted. Lots not counted are left as they are. An
+    adjustment that would leave less on the shelf than vouchers have reserved is refused,
+    naming the lot: those vouchers must be cancelled first.
     """
     stock_take = lock_stock_take(stock_take.pk)
     ensure_can_act_in(by, stock_take.district)
     if stock_take.status != StockTakeStatus.OPEN:
         raise StockTakeClosed()
     lines = {line.lot_id: line for line in stock_take.lines.all()}
-    reason = _("Stock-take %(id)s") % {"id": stock_take.pk}
+    with in_city_language():
+        reason = _("Stock-take %(id)s") % {"id": stock_take.pk}
     for lot in lock_lots(Lot.objects.filter(pk__in=lines).select_related("item")):
         line = lines[lot.pk]
-        if line.counted_quantity < lot.reserved:
+        difference = line.counted_quantity - line.on_hand_when_counted
+        if lot.on_hand + difference < lot.reserved:
             message = _("%(item)s (lot %(lot)s): %(reserved)s are reserved by vouchers.") % {
                 "item": lot.item.name,
                 "lot": lot.pk,
@@ -90,11 +102,11 @@ def close_stock_take(*, stock_take: StockTake, by: User) -> StockTake:
             raise NotEnoughStock(message, fields={f"lots.{lot.pk}": [message]})
         line.on_hand_at_close = lot.on_hand
         line.save(update_fields=["on_hand_at_close"])
-        if line.counted_quantity != lot.on_hand:
+        if difference:
             record_movement(
                 lot=lot,
                 kind=MovementKind.ADJUSTMENT,
-                on_hand_change=line.counted_quantity - lot.on_hand,
+                on_hand_change=difference,
                 by=by,
                 reason=reason,
                 stock_take=stock_take,

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,8 @@ from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.districts.models import District
 
 from ..errors import AlreadySorted, ItemNotStockable, LotExpired, NotEnoughStock
-from ..lock_objects import lock_lot, lock_lots
+from ..language import in_city_language
+from ..lock_objects import lock_donated_line, lock_lot, lock_usable_lots
 from ..models import Item, Lot, LotSource, Movement, MovementKind
 from .ledger import record_movement
 
@@ -33,9 +33,21 @@ class Allocation:
     movement: Movement
 
 
-def check_quantity(quantity: Decimal, field: str = "quantity") -> None:
-    if quantity is None or quantity <= 0:
-        raise ValidationError({field: [_("Give a quantity above zero.")]})
+#: Quantities are kept to the thousandth (grams, millilitres) in at most 12 digits.
+MAX_QUANTITY = Decimal("999999999.999")
+
+
+def check_quantity(quantity: Decimal, field: str = "quantity", *, zero: bool = False) -> None:
+    """A finite quantity above zero (or zero, if allowed), to the thousandth at most."""
+    least_ok = quantity is not None and quantity.is_finite() and quantity >= 0
+    if not least_ok or (quantity == 0 and not zero):
+        message = (
+            _("Give a quantity of zero or more.") if zero else _("Give a quantity above zero.")
+        )
+        raise ValidationError({field: [message]})
+    if quantity > MAX_QUANTITY or quantity != quantity.quantize(Decimal("0.001")):
+        message = _("Give at most %(max)s, to three decimal places.") % {"max": MAX_QUANTITY}
+        raise ValidationError({field: [message]})
 
 
 def check_stockable(item: Item, field: str = "item") -> None:
@@ -43,9 +55,9 @@ def check_stockable(item: Item, field: str = "item") -> None:
         raise ItemNotStockable(fields={field: [str(ItemNotStockable.default_message)]})
 
 
-def _new_lot(**fields: Any) -> Lot:
+def new_lot(**fields: Any) -> Lot:
     lot = Lot(**fields)
-    lot.full_clean(exclude=["dropoff_line", "transfer_line"])
+    lot.full_clean(exclude=["dropoff_line", "transfer_line"], validate_unique=False)
     lot.save()
     return lot
 
@@ -64,7 +76,9 @@ def receive_lot(
     ensure_can_act_in(by, district)
     check_stockable(item)
     check_quantity(quantity)
-    lot = _new_lot(
+    if expiry_date is not None and expiry_date < timezone.localdate():
+        raise ValidationError({"expiry_date": [_("This has already expired: do not stock it.")]})
+    lot = new_lot(
         district=district,
         item=item,
         expiry_date=expiry_date,
@@ -84,10 +98,16 @@ def donated_quantity(line: DropOffLine, item: Item, quantity: Decimal | None) ->
         return quantity
     if item.is_weighed:
         return line.weight_kg
-    if line.quantity is None:
+    if line.quantity is None or not same_unit(line.unit, item.unit):
         message = _("Give the quantity in %(unit)s for the store.") % {"unit": item.unit}
         raise ValidationError({"quantity": [message]})
     return line.quantity
+
+
+def same_unit(given: str, unit: str) -> bool:
+    """Whether a line's unit is the item's (an unnamed unit is taken as the item's)."""
+    given = given.strip().lower()
+    return not given or given == unit.strip().lower()
 
 
 @transaction.atomic
@@ -95,7 +115,7 @@ def sort_donated_line(
     *, line: DropOffLine, item: Item, by: User, quantity: Decimal | None = None
 ) -> Lot:
     """A received line meant for the store becomes a lot of the catalogue item staff chose."""
-    line = DropOffLine.objects.select_for_update().select_related("dropoff").get(pk=line.pk)
+    line = lock_donated_line(line.pk)
     dropoff = line.dropoff
     ensure_can_act_in(by, dropoff.district)
     if line.destination != Destination.STOCK:
@@ -105,43 +125,34 @@ def sort_donated_line(
     if Lot.objects.filter(dropoff_line=line).exists():
         raise AlreadySorted()
     check_stockable(item)
-    lot = Lot(
-        district=dropoff.district,
-        item=item,
-        expiry_date=line.expiry_date,
-        source=LotSource.DONATION,
-        dropoff_line=line,
-        created_by=by,
-    )
     amount = donated_quantity(line, item, quantity)
     try:
         with transaction.atomic():
-            lot.save()
+            lot = new_lot(
+                district=dropoff.district,
+                item=item,
+                expiry_date=line.expiry_date,
+                source=LotSource.DONATION,
+                dropoff_line=line,
+                created_by=by,
+            )
     except IntegrityError as error:
         raise AlreadySorted() from error
-    reason = _("Drop-off %(dropoff)s, line %(line)s") % {
-        "dropoff": dropoff.pk,
-        "line": line.line_no,
-    }
+    with in_city_language():
+        reason = _("Drop-off %(dropoff)s, line %(line)s") % {
+            "dropoff": dropoff.pk,
+            "line": line.line_no,
+        }
     record_movement(lot=lot, kind=MovementKind.RECEIPT, on_hand_change=amount, by=by, reason=reason)
     return lot
 
 
-def _fefo(lots: list[Lot]) -> list[Lot]:
-    """First expiry first out; lots without an expiry date last, then oldest first."""
-    return sorted(lots, key=lambda lot: (lot.expiry_date is None, lot.expiry_date, lot.pk))
+def usable_lots(district: District, item: Item) -> list[Lot]:
+    """The item's unexpired lots with stock available, locked, in FEFO order."""
+    return lock_usable_lots(district, [item]).get(item.pk, [])
 
 
-def lock_usable_lots(district: District, item: Item, today: date | None = None) -> list[Lot]:
-    """Lock the item's unexpired lots with stock available, in FEFO order."""
-    today = today or timezone.localdate()
-    usable = Lot.objects.filter(district=district, item=item, on_hand__gt=F("reserved")).filter(
-        Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
-    )
-    return _fefo(lock_lots(usable))
-
-
-def _take_fefo(lots: list[Lot], item: Item, quantity: Decimal) -> list[tuple[Lot, Decimal]]:
+def take_fefo(lots: list[Lot], item: Item, quantity: Decimal) -> list[tuple[Lot, Decimal]]:
     takes, remaining = [], quantity
     for lot in lots:
         if remaining <= 0:
@@ -164,9 +175,12 @@ def _take_fefo(lots: list[Lot], item: Item, quantity: Decimal) -> list[tuple[Lot
 def reserve_fefo(
     *, district: District, item: Item, quantity: Decimal, by: User, reason: str = ""
 ) -> list[Allocation]:
-    """Set stock aside (for a voucher), taking the earliest-expiring unexpired lots first."""
+    """Set stock aside (for a voucher), taking the earliest-expiring unexpired lots first.
+
+    The voucher service that calls this checks who may choose items for the household.
+    """
     check_quantity(quantity)
-    takes = _take_fefo(lock_usable_lots(district, item), item, quantity)
+    takes = take_fefo(usable_lots(district, item), item, quantity)
     return [
         Allocation(
             lot,
@@ -191,7 +205,7 @@ def issue_fefo(
     """Hand out available stock, earliest-expiring unexpired lots first."""
     ensure_can_act_in(by, district)
     check_quantity(quantity)
-    takes = _take_fefo(lock_usable_lots(district, item), item, quantity)
+    takes = take_fefo(usable_lots(district, item), item, quantity)
     return [
         Allocation(
             lot,
@@ -212,7 +226,7 @@ def issue_from_lot(*, lot: Lot, quantity: Decimal, by: User, reason: str = "") -
     check_quantity(quantity)
     if lot.expiry_date is not None and lot.expiry_date < timezone.localdate():
         raise LotExpired(fields={"lot": [str(LotExpired.default_message)]})
-    _take_fefo([lot], lot.item, quantity)
+    take_fefo([lot], lot.item, quantity)
     return record_movement(
         lot=lot, kind=MovementKind.ISSUE, on_hand_change=-quantity, by=by, reason=reason
     )
@@ -220,9 +234,16 @@ def issue_from_lot(*, lot: Lot, quantity: Decimal, by: User, reason: str = "") -
 
 @transaction.atomic
 def issue_reserved(*, lot: Lot, quantity: Decimal, by: User, reason: str = "") -> Movement:
-    """Hand out stock that was reserved (a redeemed voucher): on hand and reserved both drop."""
+    """Hand out stock that was reserved (a redeemed voucher): on hand and reserved both drop.
+
+    Expired food is not handed out even if it was reserved before it expired.
+    """
     lot = lock_lot(lot.pk)
+    ensure_can_act_in(by, lot.district)
     check_quantity(quantity)
+    if lot.expiry_date is not None and lot.expiry_date < timezone.localdate():
+        raise LotExpired(fields={"lot": [str(LotExpired.default_message)]})
+    _check_reserved(lot, quantity)
     return record_movement(
         lot=lot,
         kind=MovementKind.ISSUE,
@@ -233,11 +254,25 @@ def issue_reserved(*, lot: Lot, quantity: Decimal, by: User, reason: str = "") -
     )
 
 
+def _check_reserved(lot: Lot, quantity: Decimal) -> None:
+    if quantity > lot.reserved:
+        message = _("Only %(reserved)s %(unit)s of this lot are reserved.") % {
+            "reserved": lot.reserved.normalize(),
+            "unit": lot.item.unit,
+        }
+        raise NotEnoughStock(message, fields={"quantity": [message]})
+
+
 @transaction.atomic
 def release(*, lot: Lot, quantity: Decimal, by: User, reason: str = "") -> Movement:
-    """Give reserved stock back to the shelf (a cancelled or expired voucher)."""
+    """Give reserved stock back to the shelf (a cancelled or expired voucher).
+
+    The voucher service that calls this checks who may cancel (a recipient may cancel their
+    own voucher), so there is no district check here.
+    """
     lot = lock_lot(lot.pk)
     check_quantity(quantity)
+    _check_reserved(lot, quantity)
     return record_movement(
         lot=lot,
         kind=MovementKind.RELEASE,

@@ -15,10 +15,11 @@ from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.districts.models import District
 
 from ..errors import TransferAlreadyReceived
-from ..lock_objects import lock_transfer
-from ..models import Item, Lot, LotSource, MovementKind, Transfer, TransferLine, TransferStatus
+from ..language import in_city_language
+from ..lock_objects import lock_transfer, lock_usable_lots
+from ..models import Item, LotSource, MovementKind, Transfer, TransferLine, TransferStatus
 from .ledger import record_movement
-from .stock import _take_fefo, check_quantity, lock_usable_lots
+from .stock import check_quantity, new_lot, take_fefo
 
 
 @transaction.atomic
@@ -36,13 +37,21 @@ def send_transfer(
         raise ValidationError({"to_district": [_("Choose another district's store.")]})
     if not lines:
         raise ValidationError({"lines": [_("Send at least one item.")]})
-    transfer = Transfer.objects.create(
+    for index, (_item, quantity) in enumerate(lines):
+        check_quantity(quantity, f"lines.{index}.quantity")
+    transfer = Transfer(
         from_district=from_district, to_district=to_district, notes=notes, sent_by=by
     )
-    reason = _("Transfer %(id)s to %(district)s") % {"id": transfer.pk, "district": to_district}
-    for index, (item, quantity) in enumerate(lines):
-        check_quantity(quantity, f"lines.{index}.quantity")
-        for lot, take in _take_fefo(lock_usable_lots(from_district, item), item, quantity):
+    transfer.full_clean()
+    transfer.save()
+    usable = lock_usable_lots(from_district, [item for item, _quantity in lines])
+    with in_city_language():
+        reason = _("Transfer %(id)s to %(district)s") % {
+            "id": transfer.pk,
+            "district": to_district.name,
+        }
+    for item, quantity in lines:
+        for lot, take in take_fefo(usable.get(item.pk, []), item, quantity):
             TransferLine.objects.create(
                 transfer=transfer,
                 from_lot=lot,
@@ -62,10 +71,14 @@ def send_transfer(
 
 
 def _arrived(line: TransferLine, received: Mapping[int, Decimal]) -> Decimal:
-    quantity = received.get(line.pk, line.quantity)
-    if quantity < 0:
-        raise ValidationError({f"lines.{line.pk}": [_("A quantity cannot be negative.")]})
-    return quantity
+    """What arrived of a line: all of it unless said otherwise, never more than was sent."""
+    arrived = received.get(line.pk, line.quantity)
+    field = f"lines.{line.pk}.received_quantity"
+    check_quantity(arrived, field, zero=True)
+    if arrived > line.quantity:
+        message = _("More than the %(sent)s sent.") % {"sent": line.quantity.normalize()}
+        raise ValidationError({field: [message]})
+    return arrived
 
 
 @transaction.atomic
@@ -74,7 +87,7 @@ def receive_transfer(
 ) -> Transfer:
     """The receiving store confirms what arrived (by transfer line id; all of it by default).
 
-    Each line enters as a new lot with its full sent quantity; a difference is then written
+    Each line enters as a new lot with its full sent quantity; a shortfall is then written
     as an adjustment naming the transfer, so the ledger shows what was lost on the way.
     """
     transfer = lock_transfer(transfer.pk)
@@ -85,14 +98,16 @@ def receive_transfer(
     lines = list(transfer.lines.select_related("item"))
     unknown = set(received) - {line.pk for line in lines}
     if unknown:
-        raise ValidationError({"lines": [_("Not lines of this transfer: %s") % sorted(unknown)]})
-    reason = _("Transfer %(id)s from %(district)s") % {
-        "id": transfer.pk,
-        "district": transfer.from_district,
-    }
-    for line in lines:
-        arrived = _arrived(line, received)
-        lot = Lot.objects.create(
+        message = _("Not lines of this transfer: %(ids)s") % {"ids": sorted(unknown)}
+        raise ValidationError({"lines": [message]})
+    arrivals = [(line, _arrived(line, received)) for line in lines]
+    with in_city_language():
+        reason = _("Transfer %(id)s from %(district)s") % {
+            "id": transfer.pk,
+            "district": transfer.from_district.name,
+        }
+    for line, arrived in arrivals:
+        lot = new_lot(
             district=transfer.to_district,
             item=line.item,
             expiry_date=line.expiry_date,
@@ -109,13 +124,18 @@ def receive_transfer(
             transfer=transfer,
         )
         if arrived != line.quantity:
+            with in_city_language():
+                shortfall = _("%(reason)s: sent %(sent)s, arrived %(arrived)s") % {
+                    "reason": reason,
+                    "sent": line.quantity.normalize(),
+                    "arrived": arrived.normalize(),
+                }
             record_movement(
                 lot=lot,
                 kind=MovementKind.ADJUSTMENT,
                 on_hand_change=arrived - line.quantity,
                 by=by,
-                reason=_("%(reason)s: sent %(sent)s, arrived %(arrived)s")
-                % {"reason": reason, "sent": line.quantity.normalize(), "arrived": arrived},
+                reason=shortfall,
                 transfer=transfer,
             )
         line.received_quantity = arrived

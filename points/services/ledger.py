@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -258,3 +258,15 @@ def expire_points(*, today: date | None = None) -> int:
         with transaction.atomic():
             total += _settle_expiries(lock_household(household_id), today)
     return total
+
+
+@transaction.atomic
+def rebuild_balances() -> int:
+    """Set every household's balance to the sum of its entries; returns how many were off."""
+    fixed = 0
+    for household in Household.objects.select_for_update(of=("self",)).order_by("pk"):
+        total = household.entries.aggregate(total=Sum("points"))["total"] or 0
+        if household.balance != total:
+            Household.objects.filter(pk=household.pk).update(balance=total)
+            fixed += 1
+    return fixed

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from inventory.models import Item, ItemKind, Lot
 from inventory.services.catalogue import add_item
 from inventory.services.stock import receive_lot
@@ -35,10 +37,17 @@ def soap(admin, **fields) -> Item:
 
 
 def lot(item: Item, by, quantity: str, expiry: date | None = None, district=None) -> Lot:
-    return receive_lot(
+    """A lot received now; one with a past expiry is received fresh and then, as if the days
+    had passed, dated back (the store refuses to receive food already expired)."""
+    today = timezone.localdate()
+    received = receive_lot(
         district=district or by.district,
         item=item,
         quantity=Decimal(quantity),
-        expiry_date=expiry,
+        expiry_date=max(expiry, today) if expiry else None,
         by=by,
     )
+    if expiry and expiry < today:
+        Lot.objects.filter(pk=received.pk).update(expiry_date=expiry)
+        received.refresh_from_db()
+    return received

@@ -248,3 +248,14 @@ def test_alerts_are_listed_for_the_stores_district_only(api, people):
     assert StockAlert.objects.count() == 1
     assert api.as_user(people.counter_a).get(f"{API}/alerts/").data["count"] == 1
     assert api.as_user(people.staff_b).get(f"{API}/alerts/").data["count"] == 0
+
+
+def test_typed_text_never_runs_as_a_formula_in_the_csv(api, people):
+    from inventory.services.stock import write_off
+
+    bags = lot(rice(people.admin), people.staff_a, "4")
+    write_off(lot=bags, quantity=Decimal("1"), by=people.staff_a, reason='=HYPERLINK("x")')
+    answer = api.as_user(people.staff_a).get(f"{API}/movements/export/")
+    text = b"".join(answer.streaming_content).decode("utf-8-sig")
+    reasons = [row["reason"] for row in csv.DictReader(io.StringIO(text))]
+    assert '\'=HYPERLINK("x")' in reasons

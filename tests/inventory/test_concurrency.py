@@ -75,3 +75,29 @@ def test_the_movement_ledger_refuses_update_and_delete(db, people):
             cursor.execute(statement)
     receipt.refresh_from_db()
     assert receipt.on_hand_change == 3
+
+
+def test_transfers_listing_the_same_items_in_opposite_orders_do_not_deadlock(committed_db, people):
+    from inventory.services.transfers import send_transfer
+
+    from .factories import soap
+
+    bags, bars = rice(people.admin), soap(people.admin)
+    lot(bags, people.staff_a, "40")
+    lot(bars, people.staff_a, "40")
+    turn = iter(range(100))
+
+    def send():
+        first, second = (bags, bars) if next(turn) % 2 else (bars, bags)
+        send_transfer(
+            from_district=people.district_a,
+            to_district=people.district_b,
+            lines=[(first, Decimal("1")), (second, Decimal("1"))],
+            by=people.staff_a,
+        )
+        return "sent"
+
+    results = run_concurrently(send, 12)
+    assert results == ["sent"] * 12
+    assert sorted(each.on_hand for each in Lot.objects.all()) == [28, 28]
+    assert ledger_mismatches() == []

@@ -117,3 +117,19 @@ def test_an_item_below_its_minimum_is_flagged_counting_only_unexpired_stock(peop
     flag_low_stock()
     alert.refresh_from_db()
     assert alert.resolved_at is not None
+
+
+def test_a_line_counted_in_another_unit_needs_the_quantity_in_the_items_unit(people):
+    bags = rice(people.admin)  # counted in bags
+    cans = LineInput(
+        category=category("rice-grains"),
+        weight_kg=Decimal("2"),
+        destination=Destination.STOCK,
+        quantity=Decimal("2"),
+        unit="can",
+        item=bags,
+    )
+    with pytest.raises(ValidationError) as refused:
+        received(donor=DonorFactory(), by=people.staff_a, lines=[cans])
+    assert "lines.0.quantity" in refused.value.message_dict
+    assert not Lot.objects.exists()

@@ -148,3 +148,39 @@ def test_the_movement_ledger_downloads_as_csv(client, people):
     body = b"".join(answer.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0].startswith("id,time,district,kind")
     assert ",receipt," in body.splitlines()[1]
+
+
+@pytest.mark.parametrize("typed", ["NaN", "Infinity", "1e20", "-1", "abc", "5"])
+def test_bad_numbers_on_the_arrival_page_are_shown_next_to_the_line(client, people, typed):
+    from decimal import Decimal as D
+
+    from inventory.services.transfers import send_transfer
+
+    item = rice(people.admin)
+    lot(item, people.staff_a, "4", SOON)
+    transfer = send_transfer(
+        from_district=people.district_a,
+        to_district=people.district_b,
+        lines=[(item, D("4"))],
+        by=people.staff_a,
+    )
+    line = transfer.lines.get()
+    client.force_login(people.staff_b)
+    answer = client.post(f"/store/transfers/{transfer.pk}/", {f"received-{line.pk}": typed})
+    assert answer.status_code == 200
+    assert answer.context["form"].errors[f"received-{line.pk}"]
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.IN_TRANSIT
+
+
+def test_admins_act_in_the_store_they_chose(client, people):
+    item = rice(people.admin)
+    client.force_login(people.admin)
+    first = client.get("/store/")
+    assert first.status_code == 302
+    assert "?district=" in first["Location"]
+    assert client.post("/store/receive/", {"item": item.pk, "quantity": "3"}).status_code == 404
+    done = client.post("/store/receive/?district=1006", {"item": item.pk, "quantity": "3"})
+    assert done.status_code == 302
+    assert Lot.objects.get().district == people.district_b
+    assert client.post("/store/counts/start/").status_code == 404

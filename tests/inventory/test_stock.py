@@ -169,3 +169,45 @@ def test_lot_sums_can_be_rebuilt_from_the_ledger(people):
 def test_food_items_need_a_category_and_other_goods_none(people):
     with pytest.raises(ValidationError):
         add_item(by=people.admin, name_th="x", name_en="x", kind="food", unit="kg", points_price=1)
+
+
+@pytest.mark.parametrize("quantity", ["0.0004", "1.2345", "NaN", "Infinity", "1e12"])
+def test_quantities_beyond_the_thousandth_or_not_finite_are_refused(people, quantity):
+    with pytest.raises(ValidationError) as refused:
+        lot(rice(people.admin), people.staff_a, quantity)
+    assert "quantity" in refused.value.message_dict
+    assert not Lot.objects.exists()
+
+
+def test_food_already_expired_is_not_received(people):
+    from inventory.services.stock import receive_lot
+
+    with pytest.raises(ValidationError) as refused:
+        receive_lot(
+            district=people.district_a,
+            item=rice(people.admin),
+            quantity=Decimal("3"),
+            expiry_date=TODAY() - timedelta(days=1),
+            by=people.staff_a,
+        )
+    assert "expiry_date" in refused.value.message_dict
+
+
+def test_reserved_food_that_has_since_expired_is_not_handed_out(people):
+    item = rice(people.admin)
+    bags = lot(item, people.staff_a, "5", TODAY())
+    reserve_fefo(district=people.district_a, item=item, quantity=Decimal("2"), by=people.staff_a)
+    Lot.objects.filter(pk=bags.pk).update(expiry_date=TODAY() - timedelta(days=1))  # a day later
+    with pytest.raises(LotExpired):
+        issue_reserved(lot=bags, quantity=Decimal("2"), by=people.staff_a)
+    with pytest.raises(OutsideDistrict):
+        issue_reserved(lot=bags, quantity=Decimal("2"), by=people.staff_b)
+    bags.refresh_from_db()
+    assert (bags.on_hand, bags.reserved) == (5, 2)
+
+
+def test_releasing_more_than_is_reserved_says_so(people):
+    bags = lot(rice(people.admin), people.staff_a, "5")
+    with translation.override("en"), pytest.raises(NotEnoughStock) as refused:
+        release(lot=bags, quantity=Decimal("1"), by=people.staff_a)
+    assert "reserved" in refused.value.message

@@ -162,3 +162,41 @@ def test_counting_another_districts_lot_is_refused(people):
         count_lot(stock_take=count, lot=theirs, quantity=Decimal("5"), by=people.staff_a)
     with pytest.raises(ValidationError):
         count_lot(stock_take=count, lot=theirs, quantity=Decimal("-1"), by=people.staff_a)
+
+
+def test_more_arriving_than_was_sent_is_refused_and_nothing_is_received(people):
+    _item, transfer = _send(people, quantity="2")
+    line = transfer.lines.get()
+    with pytest.raises(ValidationError) as refused:
+        receive_transfer(transfer=transfer, by=people.staff_b, received={line.pk: Decimal("500")})
+    assert f"lines.{line.pk}.received_quantity" in refused.value.message_dict
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.IN_TRANSIT
+    assert not Lot.objects.filter(district=people.district_b).exists()
+
+
+def test_stock_issued_while_a_count_is_open_stays_counted(people):
+    from inventory.services.stock import issue_fefo
+
+    item = rice(people.admin)
+    bags = lot(item, people.staff_a, "10", SOON)
+    count = start_stock_take(district=people.district_a, by=people.staff_a)
+    count_lot(stock_take=count, lot=bags, quantity=Decimal("9"), by=people.staff_a)  # one lost
+    issue_fefo(district=people.district_a, item=item, quantity=Decimal("3"), by=people.staff_a)
+    close_stock_take(stock_take=count, by=people.staff_a)
+    bags.refresh_from_db()
+    assert bags.on_hand == 6  # 10 - 1 lost - 3 issued
+    assert Movement.objects.get(kind=MovementKind.ADJUSTMENT).on_hand_change == -1
+
+
+def test_one_transfer_of_the_same_item_twice_takes_from_the_shelf_once(people):
+    item = rice(people.admin)
+    lot(item, people.staff_a, "5", SOON)
+    with pytest.raises(NotEnoughStock):
+        send_transfer(
+            from_district=people.district_a,
+            to_district=people.district_b,
+            lines=[(item, Decimal("3")), (item, Decimal("3"))],
+            by=people.staff_a,
+        )
+    assert Lot.objects.get().on_hand == 5
