@@ -1,10 +1,6 @@
 """Staff web pages of a district's store. Thin: forms in, services called, templates out."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +12,7 @@ from foodbank.accounts.models import Role, User
 from foodbank.accounts.permissions import signed_in_user
 from foodbank.districts.models import District
 from foodbank.errors import ApplicationError
+from foodbank.web.submit import submitted
 
 from . import selectors
 from .exports import movement_rows
@@ -47,41 +44,6 @@ def _store_of(request: HttpRequest) -> District:
     if not code:
         raise Http404(_("Choose a district's store first."))
     return get_object_or_404(District, code=code)
-
-
-def apply_errors(form: Form, error: ValidationError | ApplicationError) -> None:
-    """Show a service's error next to the field it names, or at the top of the form."""
-    if isinstance(error, ApplicationError):
-        fields = error.fields or {"__all__": [error.message]}
-    elif hasattr(error, "error_dict"):
-        fields = error.message_dict
-    else:
-        fields = {"__all__": error.messages}
-    for key, problems in fields.items():
-        key = _form_field(key)
-        field = key if key in form.fields else None
-        for problem in problems:
-            form.add_error(field, problem)
-
-
-def _done(request: HttpRequest, form: Form, act: Callable[[], object]) -> bool:
-    """Run ``act`` if the posted form is valid; errors go next to their fields."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        act()
-    except (ValidationError, ApplicationError) as error:
-        apply_errors(form, error)
-        return False
-    return True
-
-
-def _form_field(key: str) -> str:
-    """``lines.12.received_quantity`` (a service's name) is the form's ``received-12``."""
-    parts = key.split(".")
-    if len(parts) == 3 and parts[0] == "lines" and parts[2] == "received_quantity":
-        return f"received-{parts[1]}"
-    return key
 
 
 @role_required(*KEEPERS, Role.COUNTER_STAFF)
@@ -119,7 +81,7 @@ def item_lots(request: HttpRequest, item_id: int) -> HttpResponse:
 def receive(request: HttpRequest) -> HttpResponse:
     district, user = _store_of(request), signed_in_user(request)
     form = ReceiveForm(request.POST or None)
-    if _done(
+    if submitted(
         request, form, lambda: stock.receive_lot(district=district, by=user, **form.cleaned_data)
     ):
         messages.success(request, _("Received into the store."))
@@ -133,7 +95,7 @@ def write_off(request: HttpRequest, pk: int) -> HttpResponse:
     lot = get_object_or_404(selectors.lots_visible_to(request.user), pk=pk)
     form = WriteOffForm(request.POST or None, initial={"quantity": lot.available.normalize()})
     user = signed_in_user(request)
-    if _done(request, form, lambda: stock.write_off(lot=lot, by=user, **form.cleaned_data)):
+    if submitted(request, form, lambda: stock.write_off(lot=lot, by=user, **form.cleaned_data)):
         messages.success(request, _("Written off."))
         return redirect("inventory:store")
     title = _("Write off %(item)s, expiry %(date)s") % {
@@ -153,7 +115,7 @@ def to_sort(request: HttpRequest) -> HttpResponse:
 def sort_line(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(selectors.lines_to_sort(request.user), pk=pk)
     form, user = SortForm(request.POST or None), signed_in_user(request)
-    if _done(
+    if submitted(
         request, form, lambda: stock.sort_donated_line(line=line, by=user, **form.cleaned_data)
     ):
         messages.success(request, _("Put on the shelf."))
@@ -184,7 +146,7 @@ def transfer_new(request: HttpRequest) -> HttpResponse:
         ]
         transfers.send_transfer(from_district=district, lines=chosen, by=user, **form.cleaned_data)
 
-    if lines.is_valid() and _done(request, form, send):
+    if lines.is_valid() and submitted(request, form, send):
         messages.success(request, _("Sent: the stock is in transit."))
         return redirect("inventory:transfers")
     return render(request, "inventory/transfer_form.html", {"form": form, "lines": lines})
@@ -198,7 +160,7 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     def confirm() -> None:
         transfers.receive_transfer(transfer=transfer, by=user, received=form.received())
 
-    if transfer.status == TransferStatus.IN_TRANSIT and _done(request, form, confirm):
+    if transfer.status == TransferStatus.IN_TRANSIT and submitted(request, form, confirm):
         messages.success(request, _("Received; differences are recorded."))
         return redirect("inventory:transfers")
     rows = [(line, form[f"received-{line.pk}"]) for line in transfer.lines.select_related("item")]
@@ -234,7 +196,7 @@ def count_page(request: HttpRequest, pk: int) -> HttpResponse:
         lot = data.get("lot") or counts.lot_for_barcode(count, data["barcode"])
         counts.count_lot(stock_take=count, lot=lot, quantity=data["quantity"], by=user)
 
-    if count.status == StockTakeStatus.OPEN and _done(request, form, record):
+    if count.status == StockTakeStatus.OPEN and submitted(request, form, record):
         messages.success(request, _("Counted."))
         return redirect("inventory:count", pk=count.pk)
     return render(request, "inventory/count.html", {"count": count, "form": form})

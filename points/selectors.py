@@ -18,7 +18,13 @@ def _latest(field: str) -> Subquery:
     return Subquery(latest.values(field)[:1])
 
 
-def households_visible_to(user: User | AnonymousUser) -> QuerySet[Household]:
+def households_visible_to(
+    user: User | AnonymousUser,
+    *,
+    search: str = "",
+    min_need: int | None = None,
+    unassessed: bool = False,
+) -> QuerySet[Household]:
     """Staff see their district's households, admins all, with the latest standing."""
     score = sum((F(f"latest_{name}") for name in DIMENSIONS[1:]), F(f"latest_{DIMENSIONS[0]}"))
     households = (
@@ -29,6 +35,12 @@ def households_visible_to(user: User | AnonymousUser) -> QuerySet[Household]:
         )
         .annotate(latest_need_score=score)
     )
+    if search:
+        households = households.filter(head_name__icontains=search)
+    if min_need is not None:
+        households = households.filter(**{"latest_need_score__gte": min_need})
+    if unassessed:
+        households = households.filter(**{"latest_assessed_on__isnull": True})
     return scope_to_district(households, user)
 
 

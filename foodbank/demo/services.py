@@ -20,6 +20,12 @@ from inventory.models import Item
 from inventory.services.alerts import flag_expiring_lots, flag_low_stock
 from inventory.services.catalogue import add_item, set_minimum_level
 from inventory.services.stock import receive_lot
+from points.models import Household
+from points.national_id import check_digit
+from points.services.assessments import record_assessment
+from points.services.households import create_recipient_login, register_household
+from points.services.ledger import grant_points
+from points.services.policies import policy_for, recommend
 
 DEMO_PASSWORD = "foodbank-demo"  # noqa: S105 - demo accounts exist only where DEBUG is on
 
@@ -167,12 +173,55 @@ def _seed_store(admin: User, staff: dict[str, User]) -> None:
     flag_low_stock()
 
 
+#: (head, 12 digits of a made-up national ID, members, elderly, children, scores)
+DEMO_HOUSEHOLDS = (
+    ("Pranee Sukjai", "390000000001", 4, 1, 2, (3, 2, 1, 2, 1)),
+    ("Somchai Meesuk", "390000000002", 2, 2, 0, (4, 4, 2, 3, 2)),
+    ("Malai Thongdee", "390000000003", 6, 1, 3, (2, 1, 1, 2, 1)),
+)
+
+
+def _seed_households(staff: User) -> Household | None:
+    """Three assessed households in the demo district, each granted its recommendation."""
+    if Household.objects.exists():
+        return None
+    first = None
+    for head, digits, members, elderly, children, scores in DEMO_HOUSEHOLDS:
+        household = register_household(
+            district=District.objects.get(code="1001"),
+            national_id_number=digits + str(check_digit(digits)),
+            by=staff,
+            head_name=head,
+            address="Phra Nakhon, Bangkok",
+            members=members,
+            elderly=elderly,
+            children=children,
+        )
+        income, health, education, living, services = scores
+        assessment = record_assessment(
+            household=household,
+            assessed_on=timezone.localdate(),
+            by=staff,
+            income=income,
+            health=health,
+            education=education,
+            living_conditions=living,
+            public_services=services,
+        )
+        points = recommend(policy_for(household.district), household, assessment).points
+        grant_points(household=household, points=points, by=staff)
+        first = first or household
+    return first
+
+
 @transaction.atomic
 def seed_demo() -> list[tuple[DemoAccount, bool]]:
     """Create the demo accounts that do not exist yet; returns each with ``created``."""
     seeded = []
     for account in DEMO_ACCOUNTS:
         exists = User.objects.filter(username=account.username).exists()
+        if account.role == Role.RECIPIENT:
+            continue  # made below, as the login of a demo household
         if not exists:
             create_user(
                 username=account.username,
@@ -194,4 +243,14 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
     _seed_store(
         users["admin"], {"1001": users["staff.phranakhon"], "1006": users["staff.bangkapi"]}
     )
+    recipient = next(account for account in DEMO_ACCOUNTS if account.role == Role.RECIPIENT)
+    household = _seed_households(users["staff.phranakhon"])
+    if household is not None:
+        create_recipient_login(
+            household=household,
+            username=recipient.username,
+            password=DEMO_PASSWORD,
+            by=users["staff.phranakhon"],
+        )
+    seeded.append((recipient, household is not None))
     return seeded

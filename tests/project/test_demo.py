@@ -7,6 +7,7 @@ from donors.models import DropOff
 from foodbank.accounts.models import User
 from inventory.models import AlertKind, Item, Lot, StockAlert
 from inventory.selectors import ledger_mismatches
+from points.models import Household
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,6 @@ def test_the_demo_seeds_accounts_surplus_and_stores_once(settings, districts):
         AlertKind.LOW_STOCK,
     }
     assert ledger_mismatches() == []
+    recipient = User.objects.get(username="recipient.demo")
+    assert recipient.household.balance > 0
+    assert Household.objects.count() == 3

@@ -1,0 +1,134 @@
+"""Admins see households (national IDs masked; each full record read is logged), keep the
+city's points policy, and read the ledger, which is never edited here."""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from foodbank.accounts.permissions import signed_in_user
+
+from .models import (
+    Assessment,
+    CityPolicy,
+    DistrictPolicy,
+    Grant,
+    Household,
+    HouseholdAccess,
+    NeedBand,
+    PointsEntry,
+)
+from .services.households import record_access
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Household)
+class HouseholdAdmin(ReadOnlyAdmin):
+    """Households are registered and changed by district staff through the product."""
+
+    list_display = ["pk", "head_name", "national_id_masked", "district", "members", "balance"]
+    list_filter = ["district__group"]
+    list_select_related = ["district"]
+    search_fields = ["head_name"]
+    fields = [
+        "district",
+        "head_name",
+        "national_id_masked",
+        "phone",
+        "address",
+        ("members", "elderly", "children", "disabled", "bedridden"),
+        "vulnerability_notes",
+        "account",
+        "balance",
+        "registered_by",
+        "created_at",
+    ]
+    readonly_fields = ["national_id_masked", "balance", "created_at"]
+
+    def change_view(self, request: HttpRequest, object_id: str, *args, **kwargs) -> HttpResponse:
+        household = self.get_object(request, object_id)
+        if household is not None:
+            record_access(
+                household=household,
+                user=signed_in_user(request),
+                via="admin",
+                address=request.META.get("REMOTE_ADDR"),
+            )
+        return super().change_view(request, object_id, *args, **kwargs)
+
+
+@admin.register(HouseholdAccess)
+class HouseholdAccessAdmin(ReadOnlyAdmin):
+    list_display = ["accessed_at", "user", "household", "via", "address"]
+    list_filter = ["via"]
+    date_hierarchy = "accessed_at"
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["household", "assessed_on", "need_score", "assessed_by"]
+    date_hierarchy = "assessed_on"
+
+
+@admin.register(Grant)
+class GrantAdmin(ReadOnlyAdmin):
+    list_display = [
+        "pk",
+        "household",
+        "points",
+        "recommended_points",
+        "status",
+        "requested_by",
+        "decided_by",
+    ]
+    list_filter = ["status"]
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "household", "kind", "points", "reason", "created_by"]
+    list_filter = ["kind"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(CityPolicy)
+class CityPolicyAdmin(admin.ModelAdmin):
+    """The city default; there is one, so it is changed, never added or deleted."""
+
+    list_display = [
+        "__str__",
+        "points_per_member",
+        "points_per_dependant",
+        "max_award",
+        "validity_days",
+        "approval_threshold",
+    ]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: CityPolicy, form, change: bool) -> None:
+        obj.updated_by = signed_in_user(request)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(NeedBand)
+class NeedBandAdmin(admin.ModelAdmin):
+    list_display = ["min_score", "points"]
+
+
+@admin.register(DistrictPolicy)
+class DistrictPolicyAdmin(ReadOnlyAdmin):
+    list_display = ["district", "percent", "validity_days", "approval_threshold", "updated_by"]

@@ -1,0 +1,94 @@
+"""Forms of the household and points pages; the services do the checking that matters."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Household
+
+SCORES = [(n, str(n)) for n in range(5)]
+
+
+class HouseholdForm(forms.ModelForm):
+    national_id = forms.CharField(
+        label=_("National ID (13 digits)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "head_name",
+            "national_id",
+            "phone",
+            "address",
+            "members",
+            "elderly",
+            "children",
+            "disabled",
+            "bedridden",
+            "vulnerability_notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "vulnerability_notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+
+    def _post_clean(self) -> None:
+        """The service checks the whole household (and the national ID) when it saves."""
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = forms.DateField(
+        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    income = forms.TypedChoiceField(label=_("Income"), choices=SCORES, coerce=int)
+    health = forms.TypedChoiceField(label=_("Health"), choices=SCORES, coerce=int)
+    education = forms.TypedChoiceField(label=_("Education"), choices=SCORES, coerce=int)
+    living_conditions = forms.TypedChoiceField(
+        label=_("Living conditions"), choices=SCORES, coerce=int
+    )
+    public_services = forms.TypedChoiceField(
+        label=_("Access to public services"), choices=SCORES, coerce=int
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("initial", {"assessed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class GrantForm(forms.Form):
+    points = forms.IntegerField(label=_("Points"), min_value=1, max_value=100_000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("Needed when the points differ from the recommendation."),
+    )
+
+
+class CorrectionForm(forms.Form):
+    points = forms.IntegerField(
+        label=_("Points to add (negative to take away)"), min_value=-100_000, max_value=100_000
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class RecipientLoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput, strip=False, min_length=8
+    )
+
+
+class PolicyForm(forms.Form):
+    percent = forms.IntegerField(label=_("Awards scaled to (%)"), min_value=0)
+    validity_days = forms.IntegerField(label=_("Validity (days)"), required=False, min_value=1)
+    approval_threshold = forms.IntegerField(
+        label=_("Second approval above (points)"), required=False, min_value=0
+    )

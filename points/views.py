@@ -1,0 +1,214 @@
+"""Web pages of households and points. Thin: forms in, services called, templates out."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from foodbank.accounts.decorators import role_required
+from foodbank.accounts.models import Role
+from foodbank.accounts.permissions import signed_in_user
+from foodbank.accounts.scoping import acting_district
+from foodbank.districts.models import District
+from foodbank.errors import ApplicationError
+from foodbank.web.submit import submitted
+
+from . import selectors
+from .forms import (
+    AssessmentForm,
+    CorrectionForm,
+    GrantForm,
+    HouseholdForm,
+    PolicyForm,
+    RecipientLoginForm,
+)
+from .models import GrantStatus
+from .services import assessments, households, ledger, policies
+
+KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
+
+
+def _household(request: HttpRequest, pk: int):
+    return get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
+
+
+@role_required(*KEEPERS)
+def household_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    min_need = request.GET.get("min_need", "")
+    rows = selectors.households_visible_to(
+        request.user,
+        search=search,
+        min_need=int(min_need) if min_need.isdigit() else None,
+        unassessed=bool(request.GET.get("unassessed")),
+    ).order_by("head_name", "pk")
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    pending = selectors.grants_visible_to(request.user).filter(status=GrantStatus.PENDING)
+    context = {"page": page, "q": search, "pending": pending.count()}
+    return render(request, "points/household_list.html", context)
+
+
+@role_required(*KEEPERS)
+def household_new(request: HttpRequest) -> HttpResponse:
+    user, form = signed_in_user(request), HouseholdForm(request.POST or None)
+    code = request.GET.get("district")
+    named = District.objects.filter(code=code).first() if code else None
+    made = {}
+
+    def register() -> None:
+        data = dict(form.cleaned_data)
+        made["household"] = households.register_household(
+            district=acting_district(named, user),
+            national_id_number=data.pop("national_id"),
+            by=user,
+            **data,
+        )
+
+    if submitted(request, form, register):
+        messages.success(request, _("Household registered."))
+        return redirect("points:household", pk=made["household"].pk)
+    return render(request, "points/form.html", {"form": form, "title": _("Register a household")})
+
+
+@role_required(*KEEPERS)
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household(request, pk)
+    households.record_access(
+        household=household,
+        user=signed_in_user(request),
+        via="web",
+        address=request.META.get("REMOTE_ADDR"),
+    )
+    policy = policies.policy_for(household.district)
+    latest = household.assessments.first()
+    context = {
+        "household": household,
+        "latest": latest,
+        "advice": policies.recommend(policy, household, latest),
+        "statement": selectors.statement(household),
+        "grants": household.grants.filter(status=GrantStatus.PENDING),
+    }
+    return render(request, "points/household_detail.html", context)
+
+
+@role_required(*KEEPERS)
+def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    household, user = _household(request, pk), signed_in_user(request)
+    form = AssessmentForm(request.POST or None)
+    act = lambda: assessments.record_assessment(  # noqa: E731
+        household=household, by=user, **form.cleaned_data
+    )
+    if submitted(request, form, act):
+        messages.success(request, _("Assessment recorded."))
+        return redirect("points:household", pk=household.pk)
+    title = _("Assess household %(id)s") % {"id": household.pk}
+    return render(request, "points/form.html", {"form": form, "title": title})
+
+
+@role_required(*KEEPERS)
+def grant(request: HttpRequest, pk: int) -> HttpResponse:
+    household, user = _household(request, pk), signed_in_user(request)
+    policy = policies.policy_for(household.district)
+    advice = policies.recommend(policy, household, household.assessments.first())
+    form = GrantForm(request.POST or None, initial={"points": advice.points or None})
+    made = {}
+
+    def award() -> None:
+        made["grant"] = ledger.grant_points(household=household, by=user, **form.cleaned_data)
+
+    if submitted(request, form, award):
+        if made["grant"].status == GrantStatus.PENDING:
+            messages.info(request, _("Above the threshold: another staff member must approve."))
+        else:
+            messages.success(request, _("Points granted."))
+        return redirect("points:household", pk=household.pk)
+    context = {"form": form, "household": household, "advice": advice, "policy": policy}
+    return render(request, "points/grant.html", context)
+
+
+@role_required(*KEEPERS)
+def correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    household, user = _household(request, pk), signed_in_user(request)
+    entry = get_object_or_404(household.entries, pk=entry_pk)
+    form = CorrectionForm(request.POST or None)
+    if submitted(
+        request, form, lambda: ledger.correct_entry(entry=entry, by=user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Correction recorded."))
+        return redirect("points:household", pk=household.pk)
+    title = _("Correct entry %(id)s (%(kind)s %(points)+d)") % {
+        "id": entry.pk,
+        "kind": entry.get_kind_display(),
+        "points": entry.points,
+    }
+    return render(request, "points/form.html", {"form": form, "title": title})
+
+
+@role_required(*KEEPERS)
+def recipient_login(request: HttpRequest, pk: int) -> HttpResponse:
+    household, user = _household(request, pk), signed_in_user(request)
+    form = RecipientLoginForm(request.POST or None)
+    act = lambda: households.create_recipient_login(  # noqa: E731
+        household=household, by=user, **form.cleaned_data
+    )
+    if submitted(request, form, act):
+        messages.success(request, _("Login created: give the household its username."))
+        return redirect("points:household", pk=household.pk)
+    title = _("A login for household %(id)s") % {"id": household.pk}
+    return render(request, "points/form.html", {"form": form, "title": title})
+
+
+@role_required(*KEEPERS)
+def approvals(request: HttpRequest) -> HttpResponse:
+    pending = selectors.grants_visible_to(request.user).filter(status=GrantStatus.PENDING)
+    return render(request, "points/approvals.html", {"grants": pending})
+
+
+@require_POST
+@role_required(*KEEPERS)
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    chosen = get_object_or_404(selectors.grants_visible_to(request.user), pk=pk)
+    decision = (
+        ledger.approve_grant if request.POST.get("decision") == "approve" else ledger.reject_grant
+    )
+    try:
+        decision(grant=chosen, by=signed_in_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("points:approvals")
+
+
+@role_required(*KEEPERS)
+def policy(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    code = request.GET.get("district")
+    named = District.objects.filter(code=code).first() if code else None
+    district = named or user.district or District.objects.order_by("code").first()
+    if district is None:
+        raise Http404
+    rules = policies.policy_for(district)
+    form = PolicyForm(
+        request.POST or None,
+        initial={"percent": rules.percent},
+    )
+    act = lambda: policies.adjust_district_policy(  # noqa: E731
+        district=district, by=user, **form.cleaned_data
+    )
+    if submitted(request, form, act):
+        messages.success(request, _("Policy adjusted."))
+        return redirect(request.get_full_path())
+    context = {"district": district, "rules": rules, "form": form}
+    return render(request, "points/policy.html", context)
+
+
+@role_required(Role.RECIPIENT)
+def my_points(request: HttpRequest) -> HttpResponse:
+    household = selectors.own_household(request.user)
+    if household is None:
+        raise Http404
+    context = {"household": household, "statement": selectors.statement(household)}
+    return render(request, "points/my_points.html", context)
