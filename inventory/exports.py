@@ -58,7 +58,7 @@ def _cells(movement: Movement) -> list:
         safe(movement.reason),
         movement.transfer_id or "",
         movement.stock_take_id or "",
-        movement.created_by.username,
+        movement.created_by.username if movement.created_by else "",
     ]
 
 

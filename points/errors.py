@@ -46,3 +46,35 @@ class AdminOnly(ApplicationError):
 class HasLogin(Conflict):
     code = "household_has_login"
     default_message = _("This household already has a recipient login.")
+
+
+class AlreadyRedeemed(Conflict):
+    code = "already_redeemed"
+    default_message = _("This voucher has already been collected.")
+
+
+class VoucherClosed(Conflict):
+    code = "voucher_closed"
+    default_message = _("This voucher was cancelled or has expired.")
+
+
+class WrongDistrict(ApplicationError):
+    code = "wrong_district"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _("This code belongs to another district's office.")
+
+
+class LimitReached(Conflict):
+    code = "limit_reached"
+    default_message = _("A household limit would be passed.")
+
+
+class CardRevoked(Conflict):
+    code = "card_revoked"
+    default_message = _("This household card was replaced and no longer works.")
+
+
+class NotYourHousehold(ApplicationError):
+    code = "not_your_household"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _("You may only act for your own household.")

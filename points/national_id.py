@@ -9,10 +9,11 @@ import hashlib
 import hmac
 import re
 
-from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from foodbank import crypto
 
 LENGTH = 13
 SEPARATORS = re.compile(r"[\s\-]")
@@ -51,14 +52,10 @@ def keyed_hash(digits: str) -> str:
     return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
 
 
-def _cipher() -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in settings.PERSONAL_DATA_KEYS])
-
-
 def encrypt(digits: str) -> str:
-    return _cipher().encrypt(digits.encode()).decode()
+    return crypto.encrypt(digits)
 
 
 def decrypt(token: str) -> str:
     """For lawful requests only; nothing in the product displays the result."""
-    return _cipher().decrypt(token.encode()).decode()
+    return crypto.decrypt(token)

@@ -182,6 +182,9 @@ FOODBANK_DISTRICTS_FILE = env.path(
 PERSONAL_DATA_KEYS = env.list("FOODBANK_PERSONAL_DATA_KEYS", default=[])
 NATIONAL_ID_HASH_KEY = env.str("FOODBANK_NATIONAL_ID_HASH_KEY", default="")
 
+# Vouchers: days a recipient has to collect the goods once a voucher is issued.
+VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=14)
+
 # Stores: lots expiring within this many days are flagged on the store page.
 INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)
 

@@ -119,6 +119,8 @@ MOVEMENT_SHAPES = (
 class Movement(models.Model):
     """One change to one lot: who, when, why. Rows are never changed or deleted.
 
+    ``created_by`` is empty only for stock released by the scheduled expiry of vouchers.
+
     On PostgreSQL a trigger refuses UPDATE and DELETE on this table; corrections are new
     movements.
     """
@@ -143,7 +145,7 @@ class Movement(models.Model):
         related_name="movements",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -154,6 +156,10 @@ class Movement(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=MOVEMENT_SHAPES, name="%(app_label)s_%(class)s_sign_fits_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(created_by__isnull=False) | Q(kind="release"),
+                name="%(app_label)s_%(class)s_attributable",
             ),
         ]
 

@@ -23,7 +23,7 @@ def record_movement(
     lot: Lot,
     kind: str,
     on_hand_change: Decimal,
-    by: User,
+    by: User | None,
     reserved_change: Decimal = ZERO,
     reason: str = "",
     transfer: Transfer | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -179,23 +180,49 @@ def reserve_fefo(
 
     The voucher service that calls this checks who may choose items for the household.
     """
-    check_quantity(quantity)
-    takes = take_fefo(usable_lots(district, item), item, quantity)
-    return [
-        Allocation(
-            lot,
-            take,
-            record_movement(
-                lot=lot,
-                kind=MovementKind.RESERVATION,
-                on_hand_change=Decimal(0),
-                reserved_change=take,
-                by=by,
-                reason=reason,
-            ),
+    (allocations,) = reserve_many(
+        district=district, wanted=[(item, quantity)], by=by, reason=reason
+    )
+    return allocations
+
+
+@transaction.atomic
+def reserve_many(
+    *,
+    district: District,
+    wanted: Sequence[tuple[Item, Decimal]],
+    by: User | None,
+    reason: str = "",
+) -> list[list[Allocation]]:
+    """Reserve several items at once, all or nothing, FEFO within each item.
+
+    All the lots are locked in one ordered query, so two baskets naming the same items in
+    another order never deadlock. Returns the allocations of each wanted line, in order.
+    """
+    for index, (_item, quantity) in enumerate(wanted):
+        check_quantity(quantity, f"lines.{index}.quantity")
+    usable = lock_usable_lots(district, [item for item, _quantity in wanted])
+    reserved = []
+    for item, quantity in wanted:
+        takes = take_fefo(usable.get(item.pk, []), item, quantity)
+        reserved.append(
+            [
+                Allocation(
+                    lot,
+                    take,
+                    record_movement(
+                        lot=lot,
+                        kind=MovementKind.RESERVATION,
+                        on_hand_change=Decimal(0),
+                        reserved_change=take,
+                        by=by,
+                        reason=reason,
+                    ),
+                )
+                for lot, take in takes
+            ]
         )
-        for lot, take in takes
-    ]
+    return reserved
 
 
 @transaction.atomic
@@ -264,7 +291,7 @@ def _check_reserved(lot: Lot, quantity: Decimal) -> None:
 
 
 @transaction.atomic
-def release(*, lot: Lot, quantity: Decimal, by: User, reason: str = "") -> Movement:
+def release(*, lot: Lot, quantity: Decimal, by: User | None, reason: str = "") -> Movement:
     """Give reserved stock back to the shelf (a cancelled or expired voucher).
 
     The voucher service that calls this checks who may cancel (a recipient may cancel their

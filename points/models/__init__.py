@@ -2,6 +2,17 @@ from .assessments import DIMENSIONS, Assessment
 from .households import Household, HouseholdAccess
 from .ledger import EntryKind, Grant, GrantStatus, PointsEntry
 from .policies import CityPolicy, DistrictPolicy, NeedBand
+from .vouchers import (
+    HouseholdCard,
+    HouseholdLimit,
+    LimitPeriod,
+    Redemption,
+    SigningKey,
+    Voucher,
+    VoucherAllocation,
+    VoucherLine,
+    VoucherStatus,
+)
 
 __all__ = [
     "DIMENSIONS",
@@ -13,6 +24,15 @@ __all__ = [
     "GrantStatus",
     "Household",
     "HouseholdAccess",
+    "HouseholdCard",
+    "HouseholdLimit",
+    "LimitPeriod",
     "NeedBand",
     "PointsEntry",
+    "Redemption",
+    "SigningKey",
+    "Voucher",
+    "VoucherAllocation",
+    "VoucherLine",
+    "VoucherStatus",
 ]

@@ -86,8 +86,8 @@ class PointsEntry(models.Model):
     """One change to a household's points: who, when, why and what it refers to.
 
     Rows are never changed or deleted (on PostgreSQL a trigger refuses it); a correction is
-    a new entry referring to the one it corrects. ``created_by`` is empty only for expiries
-    written by the scheduled task.
+    a new entry referring to the one it corrects. ``created_by`` is empty only for what the
+    scheduled tasks write: expiries, and refunds of vouchers that expired.
     """
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="entries")
@@ -116,7 +116,7 @@ class PointsEntry(models.Model):
                 condition=ENTRY_SHAPES, name="%(app_label)s_%(class)s_sign_fits_kind"
             ),
             models.CheckConstraint(
-                condition=Q(created_by__isnull=False) | Q(kind="expiry"),
+                condition=Q(created_by__isnull=False) | Q(kind__in=["expiry", "voucher_refund"]),
                 name="%(app_label)s_%(class)s_attributable",
             ),
             models.UniqueConstraint(

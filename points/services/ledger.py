@@ -149,7 +149,7 @@ def debit_points(
 
 
 @transaction.atomic
-def refund_debit(*, debit: PointsEntry, by: User, reason: str = "") -> PointsEntry:
+def refund_debit(*, debit: PointsEntry, by: User | None, reason: str = "") -> PointsEntry:
     """Give back the points of a voucher debit (cancelled or expired voucher), once."""
     household = lock_household(debit.household_id)
     if debit.kind != EntryKind.VOUCHER_DEBIT:
