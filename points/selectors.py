@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Window
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import scope_to_district
+from foodbank.districts.models import District
+from inventory.models import Item
+from inventory.selectors import points_price, store_stock
 
-from .models import DIMENSIONS, Assessment, Grant, Household, PointsEntry
+from .models import DIMENSIONS, Assessment, Grant, Household, PointsEntry, Voucher
 
 
 def _latest(field: str) -> Subquery:
@@ -87,3 +92,22 @@ def ledger_mismatches() -> list[int]:
         ledger=Subquery(sums, output_field=IntegerField())
     ).only("balance")
     return [h.pk for h in households if h.balance != (h.ledger or 0)]
+
+
+def vouchers_visible_to(user: User | AnonymousUser) -> QuerySet[Voucher]:
+    """Staff see their district's vouchers, admins all, a recipient their household's."""
+    vouchers = Voucher.objects.select_related("household", "district", "key").prefetch_related(
+        "lines__item"
+    )
+    if isinstance(user, User) and user.role == Role.RECIPIENT:
+        return vouchers.filter(household__account=user)
+    return scope_to_district(vouchers, user)
+
+
+def shelf_for(district: District) -> list[tuple[Item, int, Decimal]]:
+    """What a household can choose in a district's store: item, points price, available."""
+    return [
+        (row, points_price(row, district), row.available)
+        for row in store_stock(district)
+        if row.available and row.available >= 1
+    ]

@@ -50,6 +50,10 @@ app.conf.beat_schedule = {
         "task": "worker.tasks.expire_points",
         "schedule": crontab(hour=0, minute=20),
     },
+    "expire-vouchers": {
+        "task": "worker.tasks.expire_vouchers",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "check-ledgers": {
         "task": "worker.tasks.check_ledgers",
         "schedule": crontab(hour=4, minute=10),

@@ -11,12 +11,13 @@ from foodbank import ledgers
 from foodbank.idempotency.services import purge_expired_keys
 from inventory.services import alerts
 from points.services import ledger as points_ledger
+from points.services import vouchers
 
 logger = logging.getLogger(__name__)
 
 #: Drop-offs one sweep computes at most; the next sweep takes the rest.
-SWEEP_LIMIT = 5000
-SWEEP_BATCH = 500
+SWEEP_LIMIT = 20_000
+SWEEP_BATCH = impact.COMPUTE_BATCH
 
 
 @shared_task
@@ -72,3 +73,9 @@ def check_ledgers() -> bool:
     if report.mismatched:
         logger.error("Ledger mismatch: %s", "; ".join(report.lines()))
     return not report.mismatched
+
+
+@shared_task
+def expire_vouchers() -> int:
+    """Give back the points and stock of vouchers not collected in time; nightly."""
+    return vouchers.expire_vouchers()

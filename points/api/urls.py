@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, voucher_views
 
 urlpatterns = [
     path("households/", views.HouseholdListView.as_view(), name="household-list"),
@@ -28,4 +28,22 @@ urlpatterns = [
     path("points/corrections/", views.CorrectionView.as_view(), name="correction"),
     path("points/policy/", views.PolicyView.as_view(), name="policy"),
     path("points/me/", views.MyPointsView.as_view(), name="my-points"),
+    path("households/<int:pk>/card/", voucher_views.CardView.as_view(), name="household-card"),
+    path("vouchers/", voucher_views.VoucherListView.as_view(), name="voucher-list"),
+    path("vouchers/shelf/", voucher_views.ShelfView.as_view(), name="voucher-shelf"),
+    path("vouchers/keys/", voucher_views.KeysView.as_view(), name="voucher-keys"),
+    path("vouchers/redeem/", voucher_views.RedeemView.as_view(), name="voucher-redeem"),
+    path("vouchers/lookup/", voucher_views.LookupView.as_view(), name="voucher-lookup"),
+    path("vouchers/checkout/", voucher_views.CheckoutView.as_view(), name="voucher-checkout"),
+    path("vouchers/<int:pk>/", voucher_views.VoucherDetailView.as_view(), name="voucher-detail"),
+    path(
+        "vouchers/<int:pk>/cancel/",
+        voucher_views.VoucherCancelView.as_view(),
+        name="voucher-cancel",
+    ),
+    path(
+        "vouchers/<int:pk>/qr.<str:kind>",
+        voucher_views.VoucherQrView.as_view(),
+        name="voucher-qr",
+    ),
 ]

@@ -229,3 +229,20 @@ def checkout(*, card: str, choices: Sequence[Choice], by: User, counter: str = "
     household = household_for_card(card, by=by)
     voucher = issue_voucher(household=household, choices=choices, by=by)
     return _hand_over(voucher, by=by, counter=counter)
+
+
+def preview(*, token: str, by: User) -> Voucher:
+    """The voucher a token names, checked as a redemption would be, without handing over."""
+    claims = read_voucher_token(token)
+    voucher = (
+        Voucher.objects.select_related("district", "household")
+        .prefetch_related("lines__item")
+        .filter(pk=claims.voucher_id, household_id=claims.household_id)
+        .first()
+    )
+    if voucher is None:
+        raise tokens.InvalidToken()
+    if by.role not in STAFF_ROLES or by.district_id != voucher.district_id:
+        raise WrongDistrict()
+    _check_open(voucher, timezone.localdate())
+    return voucher

@@ -60,3 +60,40 @@ def test_the_points_ledger_refuses_update_and_delete(db, people):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert PointsEntry.objects.get().points == 100
+
+
+def test_fifty_concurrent_scans_of_one_voucher_hand_over_once(committed_db, people):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from inventory.models import Lot, Movement, MovementKind
+    from points.models import Redemption
+    from points.services.vouchers import Choice, issue_voucher, voucher_token
+    from tests.inventory.factories import lot, rice
+
+    home = household(people.staff_a)
+    grant_points(household=home, points=100, by=people.staff_a, reason="start")
+    bags = rice(people.admin)
+    lot(bags, people.staff_a, "5", timezone.localdate() + timedelta(days=30))
+    token = voucher_token(
+        issue_voucher(household=home, choices=[Choice(bags, 2)], by=people.staff_a)
+    )
+
+    def scan():
+        client = APIClient()
+        client.force_authenticate(people.counter_a)
+        answer = client.post("/api/v1/vouchers/redeem/", {"token": token}, format="json")
+        return answer.status_code
+
+    statuses = run_concurrently(scan, 50)
+    assert sorted(set(statuses)) == [200, 409]
+    assert statuses.count(200) == 1
+    assert Redemption.objects.count() == 1
+    assert Movement.objects.filter(kind=MovementKind.ISSUE).count() == 1
+    (shelf,) = Lot.objects.all()
+    assert (shelf.on_hand, shelf.reserved) == (Decimal(3), Decimal(0))
+    assert Household.objects.get(pk=home.pk).balance == 20
+    assert ledger_mismatches() == []

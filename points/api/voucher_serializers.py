@@ -1,0 +1,111 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from inventory.api.serializers import ItemRefOutput
+from inventory.models import Item
+
+from ..models import Household, SigningKey, Voucher, VoucherLine
+from ..services.vouchers import voucher_token
+
+
+class ChoiceInput(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(
+        queryset=Item.objects.filter(is_approved=True, is_active=True)
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class VoucherInput(serializers.Serializer):
+    household = serializers.PrimaryKeyRelatedField(
+        queryset=Household.objects.all(), required=False, help_text="staff only"
+    )
+    lines = ChoiceInput(many=True, allow_empty=False)
+
+    def validate_lines(self, lines: list) -> list:
+        return at_most_50(lines)
+
+
+def at_most_50(lines: list) -> list:
+    if len(lines) > 50:
+        raise serializers.ValidationError(_("At most %(n)d lines.") % {"n": 50})
+    return lines
+
+
+class VoucherLineOutput(serializers.ModelSerializer):
+    item = ItemRefOutput(read_only=True)
+
+    class Meta:
+        model = VoucherLine
+        fields = ["item", "quantity", "points_each"]
+
+
+class VoucherOutput(serializers.ModelSerializer):
+    district: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    first_name = serializers.CharField(source="household.first_name", read_only=True)
+    lines = VoucherLineOutput(many=True, read_only=True)
+    token = serializers.SerializerMethodField()
+    redeemed_at = serializers.DateTimeField(
+        source="redemption.redeemed_at", read_only=True, default=None
+    )
+
+    class Meta:
+        model = Voucher
+        fields = [
+            "id",
+            "household",
+            "first_name",
+            "district",
+            "status",
+            "points",
+            "expires_on",
+            "created_at",
+            "redeemed_at",
+            "lines",
+            "token",
+        ]
+
+    def get_token(self, voucher: Voucher) -> str | None:
+        return voucher_token(voucher) if voucher.status == "issued" else None
+
+
+class ScannedCodeInput(serializers.Serializer):
+    token = serializers.CharField(max_length=400)
+    counter = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class CheckoutInput(serializers.Serializer):
+    card = serializers.CharField(max_length=400)
+    counter = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    lines = ChoiceInput(many=True, allow_empty=False)
+
+    def validate_lines(self, lines: list) -> list:
+        return at_most_50(lines)
+
+
+class KeyOutput(serializers.ModelSerializer):
+    alg = serializers.SerializerMethodField()
+    signing = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SigningKey
+        fields = ["kid", "alg", "public_key", "signing", "created_at", "retired_at"]
+
+    def get_alg(self, key: SigningKey) -> str:
+        return "Ed25519"
+
+    def get_signing(self, key: SigningKey) -> bool:
+        return key.retired_at is None
+
+
+class ShelfRowOutput(serializers.Serializer):
+    item = ItemRefOutput()
+    points_price = serializers.IntegerField()
+    available = serializers.DecimalField(max_digits=12, decimal_places=3)
+
+
+class CardOutput(serializers.Serializer):
+    card = serializers.IntegerField(source="pk")
+    issued_at = serializers.DateTimeField()
+    token = serializers.CharField()

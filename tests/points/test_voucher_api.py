@@ -1,0 +1,130 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from inventory.models import Lot
+from points.models import Redemption, SigningKey, Voucher
+from points.services.households import create_recipient_login
+from points.services.ledger import grant_points
+from tests.inventory.factories import lot, rice
+
+from .factories import household
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/vouchers"
+
+
+@pytest.fixture
+def basket(people):
+    home = household(people.staff_a, head_name="Pranee Sukjai")
+    grant_points(household=home, points=100, by=people.staff_a, reason="start")
+    bags = rice(people.admin)
+    lot(bags, people.staff_a, "3", timezone.localdate() + timedelta(days=30))
+    account = create_recipient_login(
+        household=home, username="pranee", password="a-long-enough-pass-1", by=people.staff_a
+    )
+    return home, bags, account
+
+
+def test_a_recipient_chooses_from_the_shelf_and_gets_a_signed_voucher(api, people, basket):
+    _home, bags, account = basket
+    client = api.as_user(account)
+    (row,) = client.get(f"{API}/shelf/").data
+    assert (row["item"]["id"], row["points_price"]) == (bags.pk, 40)
+    answer = client.post(f"{API}/", {"lines": [{"item": bags.pk, "quantity": 2}]}, format="json")
+    assert answer.status_code == 201, answer.data
+    assert (answer.data["points"], answer.data["first_name"]) == (80, "Pranee")
+    assert answer.data["token"]
+    assert client.get(f"{API}/{answer.data['id']}/qr.svg").status_code == 200
+    assert client.get(f"{API}/{answer.data['id']}/qr.png")["Content-Type"] == "image/png"
+
+
+def test_the_counter_looks_up_then_redeems_and_a_retry_gets_the_same_answer(api, people, basket):
+    home, bags, _account = basket
+    made = api.as_user(people.staff_a).post(
+        f"{API}/",
+        {"household": home.pk, "lines": [{"item": bags.pk, "quantity": 1}]},
+        format="json",
+    )
+    token = made.data["token"]
+    counter = api.as_user(people.counter_a)
+    seen = counter.post(f"{API}/lookup/", {"token": token}, format="json")
+    assert (seen.status_code, seen.data["lines"][0]["quantity"]) == (200, 1)
+    first = counter.post(
+        f"{API}/redeem/",
+        {"token": token, "counter": "C1"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="scan-1",
+    )
+    retry = counter.post(
+        f"{API}/redeem/",
+        {"token": token, "counter": "C1"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="scan-1",
+    )
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry.data == first.data
+    again = counter.post(f"{API}/redeem/", {"token": token}, format="json")
+    assert (again.status_code, again.data["code"]) == (409, "already_redeemed")
+    assert "C1" in again.data["message"]
+    assert Redemption.objects.count() == 1
+
+
+def test_forged_and_foreign_codes_are_refused_with_their_reason(api, people, basket):
+    home, bags, _account = basket
+    made = api.as_user(people.staff_a).post(
+        f"{API}/",
+        {"household": home.pk, "lines": [{"item": bags.pk, "quantity": 1}]},
+        format="json",
+    )
+    token = made.data["token"]
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    bad = api.as_user(people.counter_a).post(f"{API}/redeem/", {"token": forged}, format="json")
+    assert (bad.status_code, bad.data["code"]) == (400, "invalid_code")
+    foreign = api.as_user(people.counter_b).post(f"{API}/redeem/", {"token": token}, format="json")
+    assert (foreign.status_code, foreign.data["code"]) == (403, "wrong_district")
+    assert Lot.objects.get().reserved == 1
+
+
+@pytest.mark.parametrize("role", ["donor", "recipient_a", "admin"])
+def test_only_counter_and_district_staff_redeem(api, people, role):
+    answer = api.as_user(getattr(people, role)).post(
+        f"{API}/redeem/", {"token": "x"}, format="json"
+    )
+    assert answer.status_code == 403
+
+
+def test_vouchers_are_scoped_to_the_district_and_the_household(api, people, basket):
+    home, bags, account = basket
+    api.as_user(account).post(
+        f"{API}/", {"lines": [{"item": bags.pk, "quantity": 1}]}, format="json"
+    )
+    voucher = Voucher.objects.get()
+    assert api.as_user(people.staff_b).get(f"{API}/{voucher.pk}/").status_code == 404
+    assert api.as_user(people.recipient_a).get(f"{API}/{voucher.pk}/").status_code == 404
+    assert api.as_user(people.staff_a).get(f"{API}/").data["count"] == 1
+    cancelled = api.as_user(account).post(f"{API}/{voucher.pk}/cancel/")
+    assert cancelled.data["status"] == "cancelled"
+    home.refresh_from_db()
+    assert home.balance == 100
+
+
+def test_the_public_keys_are_published_and_rotation_adds_one(api, people, basket):
+    home, bags, _account = basket
+    api.as_user(people.staff_a).post(
+        f"{API}/",
+        {"household": home.pk, "lines": [{"item": bags.pk, "quantity": 1}]},
+        format="json",
+    )
+    out = StringIO()
+    call_command("rotate_voucher_key", stdout=out)
+    api.force_authenticate(None)
+    keys = api.get(f"{API}/keys/").data
+    assert [(key["kid"], key["signing"], key["alg"]) for key in keys] == [
+        (2, True, "Ed25519"),
+        (1, False, "Ed25519"),
+    ]
+    assert SigningKey.objects.get(kid=2).public_key in out.getvalue()
