@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, voucher_pages
 
 app_name = "points"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     path("points/approvals/<int:pk>/", views.decide, name="decide"),
     path("points/policy/", views.policy, name="policy"),
     path("me/", views.my_points, name="me"),
+    path("me/choose/", voucher_pages.choose_mine, name="choose"),
+    path("households/<int:pk>/choose/", voucher_pages.choose_for, name="choose-for"),
+    path("households/<int:pk>/card/", voucher_pages.household_card, name="card"),
+    path("vouchers/<int:pk>/", voucher_pages.voucher_page, name="voucher"),
+    path("vouchers/<int:pk>/cancel/", voucher_pages.voucher_cancel, name="voucher-cancel"),
+    path("counter/", voucher_pages.counter, name="counter"),
+    path("counter/redeem/", voucher_pages.counter_redeem, name="counter-redeem"),
+    path("counter/checkout/", voucher_pages.counter_checkout, name="counter-checkout"),
 ]

@@ -210,5 +210,9 @@ def my_points(request: HttpRequest) -> HttpResponse:
     household = selectors.own_household(request.user)
     if household is None:
         raise Http404
-    context = {"household": household, "statement": selectors.statement(household)}
+    context = {
+        "household": household,
+        "statement": selectors.statement(household),
+        "vouchers": selectors.vouchers_visible_to(request.user)[:20],
+    }
     return render(request, "points/my_points.html", context)
