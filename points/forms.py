@@ -67,6 +67,7 @@ class GrantForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=300,
         widget=forms.Textarea({"rows": 2}),
         help_text=_("Needed when the points differ from the recommendation."),
     )

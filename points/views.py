@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from foodbank.accounts.decorators import role_required
 from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import signed_in_user
-from foodbank.accounts.scoping import acting_district
+from foodbank.accounts.scoping import acting_district, ensure_can_act_in
 from foodbank.districts.models import District
 from foodbank.errors import ApplicationError
 from foodbank.web.submit import submitted
@@ -24,7 +24,7 @@ from .forms import (
     PolicyForm,
     RecipientLoginForm,
 )
-from .models import GrantStatus
+from .models import DistrictPolicy, GrantStatus
 from .services import assessments, households, ledger, policies
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
@@ -41,7 +41,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.households_visible_to(
         request.user,
         search=search,
-        min_need=int(min_need) if min_need.isdigit() else None,
+        min_need=int(min_need) if min_need.isascii() and min_need.isdigit() else None,
         unassessed=bool(request.GET.get("unassessed")),
     ).order_by("head_name", "pk")
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
@@ -170,9 +170,10 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @role_required(*KEEPERS)
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = get_object_or_404(selectors.grants_visible_to(request.user), pk=pk)
-    decision = (
-        ledger.approve_grant if request.POST.get("decision") == "approve" else ledger.reject_grant
-    )
+    decisions = {"approve": ledger.approve_grant, "reject": ledger.reject_grant}
+    decision = decisions.get(request.POST.get("decision", ""))
+    if decision is None:
+        return HttpResponseBadRequest(_("Approve or reject."))
     try:
         decision(grant=chosen, by=signed_in_user(request))
     except ApplicationError as error:
@@ -186,15 +187,21 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def policy(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     code = request.GET.get("district")
-    named = District.objects.filter(code=code).first() if code else None
-    district = named or user.district or District.objects.order_by("code").first()
+    district = get_object_or_404(District, code=code) if code else user.district
     if district is None:
-        raise Http404
+        first = District.objects.order_by("code").first()
+        if first is None:
+            raise Http404
+        return redirect(f"{request.path}?district={first.code}")
+    ensure_can_act_in(user, district)
     rules = policies.policy_for(district)
-    form = PolicyForm(
-        request.POST or None,
-        initial={"percent": rules.percent},
-    )
+    own = DistrictPolicy.objects.filter(district=district).first()
+    initial = {
+        "percent": rules.percent,
+        "validity_days": own.validity_days if own else None,
+        "approval_threshold": own.approval_threshold if own else None,
+    }
+    form = PolicyForm(request.POST or None, initial=initial)
     act = lambda: policies.adjust_district_policy(  # noqa: E731
         district=district, by=user, **form.cleaned_data
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from foodbank.districts.models import District

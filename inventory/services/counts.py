@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from foodbank.accounts.models import User
 from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.districts.models import District
+from foodbank.language import in_city_language
 
 from ..errors import NotEnoughStock, StockTakeAlreadyOpen, StockTakeClosed
-from ..language import in_city_language
 from ..lock_objects import lock_lot, lock_lots, lock_stock_take
 from ..models import CountLine, Lot, MovementKind, StockTake, StockTakeStatus
 from .ledger import record_movement

@@ -17,9 +17,9 @@ from donors.models import Destination, DropOffLine, DropOffStatus
 from foodbank.accounts.models import User
 from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.districts.models import District
+from foodbank.language import in_city_language
 
 from ..errors import AlreadySorted, ItemNotStockable, LotExpired, NotEnoughStock
-from ..language import in_city_language
 from ..lock_objects import lock_donated_line, lock_lot, lock_usable_lots
 from ..models import Item, Lot, LotSource, Movement, MovementKind
 from .ledger import record_movement

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from foodbank.accounts.models import User
 from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.districts.models import District
+from foodbank.language import in_city_language
 
 from ..errors import TransferAlreadyReceived
-from ..language import in_city_language
 from ..lock_objects import lock_transfer, lock_usable_lots
 from ..models import Item, LotSource, MovementKind, Transfer, TransferLine, TransferStatus
 from .ledger import record_movement

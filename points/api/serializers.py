@@ -142,7 +142,7 @@ class RecommendationOutput(serializers.Serializer):
 class GrantInput(serializers.Serializer):
     household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.all())
     points = serializers.IntegerField(min_value=1, max_value=100_000)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class GrantOutput(serializers.ModelSerializer):

@@ -106,8 +106,12 @@ class HouseholdDetailView(generics.RetrieveAPIView):
     def patch(self, request: Request, pk: int) -> Response:
         given = s.HouseholdUpdate(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
+        user = signed_in_user(request)
         household = households.update_household(
-            household=self.get_object(), by=signed_in_user(request), **given.validated_data
+            household=self.get_object(), by=user, **given.validated_data
+        )
+        households.record_access(
+            household=household, user=user, via="api", address=request.META.get("REMOTE_ADDR")
         )
         return Response(s.HouseholdOutput(household).data)
 
@@ -150,10 +154,12 @@ class RecipientLoginView(APIView):
         household = generics.get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
         given = s.RecipientLoginInput(data=request.data)
         given.is_valid(raise_exception=True)
-        households.create_recipient_login(
-            household=household, by=signed_in_user(request), **given.validated_data
-        )
+        user = signed_in_user(request)
+        households.create_recipient_login(household=household, by=user, **given.validated_data)
         household.refresh_from_db()
+        households.record_access(
+            household=household, user=user, via="api", address=request.META.get("REMOTE_ADDR")
+        )
         return created(s.HouseholdOutput(household).data)
 
 

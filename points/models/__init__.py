@@ -1,6 +1,6 @@
 from .assessments import DIMENSIONS, Assessment
 from .households import Household, HouseholdAccess
-from .ledger import EntryKind, Grant, GrantStatus, PointsEntry
+from .ledger import EntryKind, Grant, GrantStatus, PointsAllocation, PointsEntry
 from .policies import CityPolicy, DistrictPolicy, NeedBand
 from .vouchers import (
     HouseholdCard,
@@ -28,6 +28,7 @@ __all__ = [
     "HouseholdLimit",
     "LimitPeriod",
     "NeedBand",
+    "PointsAllocation",
     "PointsEntry",
     "Redemption",
     "SigningKey",

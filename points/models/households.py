@@ -1,6 +1,7 @@
 """Households registered by district staff, and who read their full records."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,16 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"{_('Household')} {self.pk}"
 
+    def clean(self) -> None:
+        """Name the field at fault (the database constraint backs the same rule)."""
+        problems = {
+            name: [_("More than the household's %(n)d members.") % {"n": self.members}]
+            for name in ("elderly", "children", "disabled", "bedridden")
+            if self.members is not None and (getattr(self, name) or 0) > self.members
+        }
+        if problems:
+            raise ValidationError(problems)
+
     @property
     def first_name(self) -> str:
         return self.head_name.split()[0] if self.head_name.strip() else ""
@@ -80,7 +91,7 @@ class Household(models.Model):
 class HouseholdAccess(models.Model):
     """One reading of a household's full record: who, when, from where."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="accesses")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     via = models.CharField(_("via"), max_length=10)
     address = models.GenericIPAddressField(_("from address"), null=True, blank=True)

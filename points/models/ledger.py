@@ -22,7 +22,7 @@ class Grant(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="grants")
     points = models.PositiveIntegerField(_("points"))
     recommended_points = models.PositiveIntegerField(_("recommended"))
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="grants"
     )
@@ -36,7 +36,6 @@ class Grant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    expiry_settled = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -124,12 +123,31 @@ class PointsEntry(models.Model):
                 condition=Q(kind="voucher_refund"),
                 name="%(app_label)s_%(class)s_one_refund_per_debit",
             ),
-            models.UniqueConstraint(
-                fields=["refers_to"],
-                condition=Q(kind="expiry"),
-                name="%(app_label)s_%(class)s_one_expiry_per_grant",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.points:+d} ({self.household})"
+
+
+class PointsAllocation(models.Model):
+    """Which grant an entry's points came from (positive) or went back to (negative).
+
+    Spending takes the earliest-expiring valid grant first; a refund or a correction of a
+    debit gives the points back to the grants they came from. A grant's points left are its
+    points, plus its corrections, less its allocations and expiries. Rows are never changed.
+    """
+
+    entry = models.ForeignKey(PointsEntry, on_delete=models.PROTECT, related_name="allocations")
+    grant = models.ForeignKey(PointsEntry, on_delete=models.PROTECT, related_name="spent_by")
+    points = models.IntegerField(_("points"))
+
+    class Meta:
+        ordering = ["entry", "pk"]
+        verbose_name = _("points allocation")
+        verbose_name_plural = _("points allocations")
+        constraints = [
+            models.CheckConstraint(condition=~Q(points=0), name="%(app_label)s_%(class)s_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → {self.grant_id}: {self.points:+d}"

@@ -15,6 +15,7 @@ from foodbank.districts.models import District
 
 from .. import national_id
 from ..errors import AlreadyRegistered, HasLogin
+from ..lock_objects import lock_household
 from ..models import Household, HouseholdAccess
 
 #: Fields staff may change after registration (the national ID is not one of them).
@@ -76,12 +77,14 @@ def register_household(
 
 @transaction.atomic
 def update_household(*, household: Household, by: User, **fields: Any) -> Household:
+    """Change the household's details; its balance and login are never written here."""
     ensure_can_act_in(by, household.district)
-    for name, value in fields.items():
-        if name in EDITABLE:
-            setattr(household, name, value)
+    household = lock_household(household.pk)
+    changed = [name for name in fields if name in EDITABLE]
+    for name in changed:
+        setattr(household, name, fields[name])
     household.full_clean()
-    household.save()
+    household.save(update_fields=[*changed, "updated_at"])
     return household
 
 
@@ -94,7 +97,7 @@ def record_access(*, household: Household, user: User, via: str, address: str | 
 def create_recipient_login(*, household: Household, username: str, password: str, by: User) -> User:
     """A recipient account for the household's own balance, statement and vouchers."""
     ensure_can_act_in(by, household.district)
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = lock_household(household.pk)
     if household.account_id is not None:
         raise HasLogin()
     account = create_user(

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.language import in_city_language
 
 from ..errors import AlreadyRefunded, GrantAlreadyDecided, InsufficientPoints, SecondApproverNeeded
 from ..lock_objects import lock_grant, lock_household
 from ..models import EntryKind, Grant, GrantStatus, Household, PointsEntry
+from . import buckets
 from .policies import policy_for, recommend
 
 APPROVERS = (Role.ADMIN, Role.DISTRICT_STAFF)
@@ -55,7 +57,8 @@ def _check_points(points: int) -> None:
 
 def _credit(grant: Grant, by: User | None) -> PointsEntry:
     household = lock_household(grant.household_id)
-    expires_on = timezone.localdate() + timedelta(days=grant.validity_days)
+    # Valid for N days: the day of the grant and the N - 1 days after it.
+    expires_on = timezone.localdate() + timedelta(days=grant.validity_days - 1)
     return _write(
         household=household,
         kind=EntryKind.GRANT,
@@ -135,10 +138,13 @@ def reject_grant(*, grant: Grant, by: User) -> Grant:
 def debit_points(
     *, household: Household, points: int, by: User, reason: str = "", reference: str = ""
 ) -> PointsEntry:
-    """Take points for a voucher; refused (and nothing written) beyond the balance."""
+    """Take points for a voucher from the valid grants, earliest expiry first; refused (and
+    nothing written) beyond what is valid today."""
     _check_points(points)
     household = lock_household(household.pk)
-    return _write(
+    today = timezone.localdate()
+    _settle(household, today)
+    debit = _write(
         household=household,
         kind=EntryKind.VOUCHER_DEBIT,
         points=-points,
@@ -146,41 +152,75 @@ def debit_points(
         reason=reason,
         reference=reference,
     )
+    buckets.take(debit, points, today)
+    return debit
 
 
 @transaction.atomic
 def refund_debit(*, debit: PointsEntry, by: User | None, reason: str = "") -> PointsEntry:
-    """Give back the points of a voucher debit (cancelled or expired voucher), once."""
+    """Give back a voucher debit's points (cancelled or expired voucher), once. Points whose
+    grant has expired meanwhile expire again at once."""
     household = lock_household(debit.household_id)
     if debit.kind != EntryKind.VOUCHER_DEBIT:
         raise ValidationError({"debit": [_("Only a voucher debit can be refunded.")]})
-    if debit.followed_by.filter(kind=EntryKind.VOUCHER_REFUND).exists():
+    if debit.followed_by.exists():
         raise AlreadyRefunded()
-    try:
-        with transaction.atomic():
-            return _write(
-                household=household,
-                kind=EntryKind.VOUCHER_REFUND,
-                points=-debit.points,
-                by=by,
-                reason=reason,
-                refers_to=debit,
-                reference=debit.reference,
-            )
-    except InsufficientPoints as error:  # the unique refund constraint fired
-        raise AlreadyRefunded() from error
+    refund = _write(
+        household=household,
+        kind=EntryKind.VOUCHER_REFUND,
+        points=-debit.points,
+        by=by,
+        reason=reason,
+        refers_to=debit,
+        reference=debit.reference,
+    )
+    buckets.give_back(refund, debit, -debit.points)
+    _settle(household, timezone.localdate())
+    return refund
+
+
+def _check_correction(entry: PointsEntry, points: int) -> None:
+    """A correction can only undo: shrink an entry towards nothing, or restore what an
+    earlier correction took. New points are granted, with the grant's rules."""
+    if entry.kind not in (EntryKind.GRANT, EntryKind.VOUCHER_DEBIT):
+        raise ValidationError({"entry": [_("Only grants and voucher debits are corrected.")]})
+    if (
+        entry.kind == EntryKind.VOUCHER_DEBIT
+        and entry.followed_by.filter(kind=EntryKind.VOUCHER_REFUND).exists()
+    ):
+        raise ValidationError({"entry": [_("This voucher debit has been refunded already.")]})
+    corrected = (
+        entry.points
+        + sum(e.points for e in entry.followed_by.filter(kind=EntryKind.CORRECTION))
+        + points
+    )
+    low, high = sorted((0, entry.points))
+    if not low <= corrected <= high:
+        message = _("A correction can bring this entry to between %(low)d and %(high)d.") % {
+            "low": low,
+            "high": high,
+        }
+        raise ValidationError({"points": [message]})
 
 
 @transaction.atomic
 def correct_entry(*, entry: PointsEntry, points: int, by: User, reason: str) -> PointsEntry:
-    """Correct an entry by a new one (``points`` added, or taken if negative), with a reason."""
+    """Correct a grant or a voucher debit by a new entry referring to it, with a reason."""
     ensure_can_act_in(by, entry.household.district)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the entry is corrected.")]})
     if not isinstance(points, int) or points == 0:
         raise ValidationError({"points": [_("Give a whole number of points, not zero.")]})
     household = lock_household(entry.household_id)
-    return _write(
+    today = timezone.localdate()
+    _settle(household, today)
+    _check_correction(entry, points)
+    if entry.kind == EntryKind.GRANT and points < 0:
+        left = buckets.points_left(household).get(entry.pk, 0)
+        if left < -points:
+            message = _("Only %(left)d points of this grant are left unspent.") % {"left": left}
+            raise InsufficientPoints(message, fields={"points": [message]})
+    fix = _write(
         household=household,
         kind=EntryKind.CORRECTION,
         points=points,
@@ -188,75 +228,51 @@ def correct_entry(*, entry: PointsEntry, points: int, by: User, reason: str) -> 
         reason=reason.strip(),
         refers_to=entry,
     )
+    if entry.kind == EntryKind.VOUCHER_DEBIT:
+        if points > 0:
+            buckets.give_back(fix, entry, points)
+        else:
+            buckets.take(fix, -points, today)
+    _settle(household, today)
+    return fix
 
 
-def _settle_expiries(household: Household, today: date) -> int:
-    """Expire what is left of the household's grants past their validity, oldest first.
-
-    Points are spent oldest-first, so what is left of a grant is what its own points and
-    those of earlier-expiring grants (each with its corrections) exceed everything spent.
-    """
-    entries = list(household.entries.select_related("refers_to"))
-    grants = sorted(
-        (e for e in entries if e.kind == EntryKind.GRANT and e.expires_on is not None),
-        key=lambda e: (e.expires_on, e.pk),
-    )
-
-    def worth(grant: PointsEntry) -> int:
-        corrections = (
-            e.points
-            for e in entries
-            if e.refers_to_id == grant.pk and e.kind == EntryKind.CORRECTION
-        )
-        return grant.points + sum(corrections)
-
-    def on_grants(entry: PointsEntry) -> bool:
-        return entry.kind == EntryKind.GRANT or (
-            entry.kind == EntryKind.CORRECTION
-            and entry.refers_to is not None
-            and entry.refers_to.kind == EntryKind.GRANT
-        )
-
-    spent = -sum(e.points for e in entries if not on_grants(e))
-    due = Grant.objects.filter(
-        entry__in=[g for g in grants if g.expires_on and g.expires_on < today], expiry_settled=False
-    ).values_list("entry", flat=True)
-    due_ids, credited, expired = set(due), 0, 0
-    for grant in grants:
-        credited += worth(grant)
-        if grant.pk not in due_ids:
-            continue
-        left = min(max(credited - spent, 0), worth(grant), household.balance)
-        if left > 0:
+def _settle(household: Household, today: date) -> int:
+    """Expire what is left of the household's grants past their validity (the caller holds
+    the household's lock); returns the points expired."""
+    left = buckets.points_left(household)
+    due = PointsEntry.objects.filter(
+        pk__in=[pk for pk, n in left.items() if n > 0], expires_on__lt=today
+    ).order_by("expires_on", "pk")
+    expired = 0
+    with in_city_language():
+        for grant in due:
             reason = _("Points past their validity (%(date)s)") % {"date": grant.expires_on}
             _write(
                 household=household,
                 kind=EntryKind.EXPIRY,
-                points=-left,
+                points=-left[grant.pk],
                 by=None,
                 refers_to=grant,
                 reason=reason,
             )
-            spent += left
-            expired += left
-    Grant.objects.filter(entry__in=due_ids).update(expiry_settled=True)
+            expired += left[grant.pk]
     return expired
 
 
 def expire_points(*, today: date | None = None) -> int:
-    """Write expiry entries for every grant past its validity; returns the points expired."""
+    """Write expiry entries for grants past their validity; returns the points expired."""
     today = today or timezone.localdate()
     households = (
-        PointsEntry.objects.filter(
-            kind=EntryKind.GRANT, expires_on__lt=today, grant__expiry_settled=False
-        )
+        buckets.grants_with_points_left()
+        .filter(expires_on__lt=today)
         .values_list("household", flat=True)
         .distinct()
     )
     total = 0
     for household_id in households:
         with transaction.atomic():
-            total += _settle_expiries(lock_household(household_id), today)
+            total += _settle(lock_household(household_id), today)
     return total
 
 

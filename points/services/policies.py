@@ -42,17 +42,19 @@ class Recommendation:
 def policy_for(district: District) -> Policy:
     city = CityPolicy.objects.get(pk=1)
     own = DistrictPolicy.objects.filter(district=district).first()
-    return Policy(
+    percent = own.percent if own else 100
+    validity = (own and own.validity_days) or city.validity_days
+    threshold = own.approval_threshold if own and own.approval_threshold is not None else None
+    return Policy(  # a district's values held within the city's current limits
         bands=tuple(NeedBand.objects.values_list("min_score", "points")),
         points_per_member=city.points_per_member,
         points_per_dependant=city.points_per_dependant,
         max_award=city.max_award,
-        percent=own.percent if own else 100,
-        validity_days=(own and own.validity_days) or city.validity_days,
-        approval_threshold=(
-            own.approval_threshold
-            if own and own.approval_threshold is not None
-            else city.approval_threshold
+        percent=min(max(percent, city.min_district_percent), city.max_district_percent),
+        validity_days=min(max(validity, city.min_validity_days), city.max_validity_days),
+        approval_threshold=min(
+            threshold if threshold is not None else city.approval_threshold,
+            city.approval_threshold,
         ),
     )
 
@@ -66,16 +68,20 @@ def recommend(
     the need score's band plus points per member and per dependant, capped, then scaled by
     the district's percent (rounded half-up).
     """
-    score = assessment.need_score if assessment else 0
-    base = max((points for least, points in policy.bands if least <= score), default=0)
-    if score == 0 or base == 0:
+    if assessment is None:
+        return Recommendation(0, 0, 0, 0, 0, capped=False)
+    score = assessment.need_score
+    bands = [(least, points) for least, points in policy.bands if least <= score]
+    base = max(bands)[1] if bands else 0  # the band the score falls in
+    if base == 0:
         return Recommendation(0, score, 0, 0, 0, capped=False)
     members = policy.points_per_member * household.members
     dependants = policy.points_per_dependant * household.dependants
-    total = min(base + members + dependants, policy.max_award)
-    scaled = (Decimal(total) * policy.percent / 100).quantize(Decimal(1), ROUND_HALF_UP)
-    capped = base + members + dependants > policy.max_award
-    return Recommendation(int(scaled), score, base, members, dependants, capped)
+    total = Decimal(base + members + dependants) * policy.percent / 100
+    scaled = int(total.quantize(Decimal(1), ROUND_HALF_UP))
+    return Recommendation(
+        min(scaled, policy.max_award), score, base, members, dependants, scaled > policy.max_award
+    )
 
 
 def _within(value: int, low: int, high: int, field: str) -> None:

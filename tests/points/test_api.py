@@ -201,3 +201,28 @@ def test_a_recipient_sees_only_their_own_balance_and_statement(api, people):
     assert [line["balance_after"] for line in mine.data["statement"]] == [120]
     assert "national_id" not in mine.content.decode()
     assert api.as_user(people.recipient_a).get(f"{API}/points/me/").status_code == 404
+
+
+def test_a_too_long_reason_and_too_many_children_are_named(api, people):
+    home = household(people.staff_a)
+    long_reason = api.as_user(people.staff_a).post(
+        f"{API}/points/grants/",
+        {"household": home.pk, "points": 5, "reason": "x" * 301},
+        format="json",
+    )
+    assert long_reason.status_code == 400
+    assert "reason" in long_reason.data["fields"]
+    crowded = api.as_user(people.staff_a).post(
+        f"{API}/households/", _register_body(national_id(), members=2, children=3), format="json"
+    )
+    assert crowded.status_code == 400
+    assert "children" in crowded.data["fields"]
+
+
+def test_changing_a_household_returns_its_record_and_logs_the_reading(api, people):
+    home = household(people.staff_a)
+    answer = api.as_user(people.staff_a).patch(
+        f"{API}/households/{home.pk}/", {"phone": "0811111111"}, format="json"
+    )
+    assert answer.data["phone"] == "0811111111"
+    assert HouseholdAccess.objects.filter(household=home).count() == 1

@@ -1,8 +1,11 @@
-"""Random sequences of ledger operations keep the balance equal to the sum of the entries."""
+"""Random sequences of ledger operations, on a moving calendar, keep the ledger whole."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -11,7 +14,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from foodbank.errors import ApplicationError
 from points.models import EntryKind, PointsEntry
+from points.services.buckets import points_left
 from points.services.ledger import (
+    approve_grant,
     correct_entry,
     debit_points,
     expire_points,
@@ -25,7 +30,8 @@ pytestmark = pytest.mark.django_db
 
 
 class LedgerMachine(RuleBasedStateMachine):
-    """Grants, debits, refunds, corrections and expiries in any order; rules may be refused."""
+    """Grants (small, and large ones approved by another), debits, refunds, corrections and
+    days passing, in any order; an operation may be refused, as a whole."""
 
     def __init__(self, people):
         super().__init__()
@@ -34,23 +40,41 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @initialize()
     def a_household(self):
+        self._example = transaction.atomic()
+        self._example.__enter__()  # each example rolls back, so replays start alike
         self.home = household(self.people.staff_a)
 
+    def teardown(self):
+        if hasattr(self, "_example"):
+            transaction.set_rollback(True)
+            self._example.__exit__(None, None, None)
+
+    def _on_the_day(self):
+        return mock.patch("django.utils.timezone.localdate", return_value=self.day)
+
     def _try(self, work):
-        """Run one operation; a refused one must leave the ledger exactly as it was."""
+        """Run one operation today; a refused one must leave the ledger as it was."""
         before = list(PointsEntry.objects.values_list("pk", flat=True))
         try:
-            work()
-        except ApplicationError:
+            with self._on_the_day(), transaction.atomic():
+                work()
+        except (ApplicationError, ValidationError):
             assert list(PointsEntry.objects.values_list("pk", flat=True)) == before
 
     @rule(points=st.integers(1, 400))
     def grant(self, points):
-        self._try(
-            lambda: grant_points(
-                household=self.home, points=points, by=self.people.staff_a, reason="test"
+        staff = self.people.staff_a
+        self._try(lambda: grant_points(household=self.home, points=points, by=staff, reason="t"))
+
+    @rule(points=st.integers(501, 800))
+    def large_grant_approved_by_another(self, points):
+        def grant_and_approve():
+            pending = grant_points(
+                household=self.home, points=points, by=self.people.staff_a, reason="t"
             )
-        )
+            approve_grant(grant=pending, by=self.people.admin)
+
+        self._try(grant_and_approve)
 
     @rule(points=st.integers(1, 300))
     def debit(self, points):
@@ -68,16 +92,17 @@ class LedgerMachine(RuleBasedStateMachine):
         entries = list(self.home.entries.order_by("pk"))
         if entries:
             entry = entries[pick % len(entries)]
-            self._try(
-                lambda: correct_entry(
-                    entry=entry, points=points, by=self.people.staff_a, reason="fix"
-                )
-            )
+            staff = self.people.staff_a
+            self._try(lambda: correct_entry(entry=entry, points=points, by=staff, reason="fix"))
 
     @rule(days=st.integers(1, 120))
-    def time_passes(self, days):
+    def days_pass_and_the_nightly_run_expires(self, days):
         self.day += timedelta(days=days)
-        expire_points(today=self.day)
+        with self._on_the_day():
+            expire_points(today=self.day)
+        left = points_left(self.home)
+        live = PointsEntry.objects.filter(pk__in=[pk for pk, n in left.items() if n > 0])
+        assert not live.filter(expires_on__lt=self.day).exists()
 
     @invariant()
     def balance_is_the_sum_of_the_entries_and_never_negative(self):
@@ -89,23 +114,30 @@ class LedgerMachine(RuleBasedStateMachine):
         assert self.home.balance >= 0
 
     @invariant()
-    def refunds_and_expiries_happen_once(self):
-        for kind in (EntryKind.VOUCHER_REFUND, EntryKind.EXPIRY):
-            refers = PointsEntry.objects.filter(kind=kind).values_list("refers_to", flat=True)
-            assert len(refers) == len(set(refers))
+    def every_point_sits_in_a_grant(self):
+        if not hasattr(self, "home"):
+            return
+        left = points_left(self.home)
+        assert all(n >= 0 for n in left.values())
+        assert sum(left.values()) == self.home.balance
+
+    @invariant()
+    def refunds_happen_once(self):
+        refers = PointsEntry.objects.filter(kind=EntryKind.VOUCHER_REFUND).values_list(
+            "refers_to", flat=True
+        )
+        assert len(refers) == len(set(refers))
 
 
 def test_random_sequences_keep_the_ledger_whole(people):
-    machine_settings = settings(
-        max_examples=25,
-        stateful_step_count=30,
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-
     class Machine(LedgerMachine):
         def __init__(self):
             super().__init__(people)
 
-    Machine.TestCase.settings = machine_settings
+    Machine.TestCase.settings = settings(
+        max_examples=20,
+        stateful_step_count=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     Machine.TestCase().runTest()

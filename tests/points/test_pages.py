@@ -128,3 +128,46 @@ def test_a_recipient_sees_their_balance_in_thai_on_a_phone_page(client, people):
     assert "120" in text
     assert "แต้ม" in text  # Thai by default
     assert home.national_id_masked not in text
+
+
+def test_an_admin_registers_in_the_district_they_name(client, people):
+    people.admin.is_staff = True
+    client.force_login(people.admin)
+    nowhere = client.post("/households/new/", _form(national_id()), HTTP_ACCEPT_LANGUAGE="en")
+    assert nowhere.status_code == 200
+    assert not Household.objects.exists()
+    done = client.post("/households/new/?district=1006", _form(national_id()))
+    assert done.status_code == 302
+    assert Household.objects.get().district == people.district_b
+
+
+def test_the_policy_page_keeps_the_districts_own_values_and_stays_in_the_district(client, people):
+    from points.services.policies import adjust_district_policy
+
+    adjust_district_policy(
+        district=people.district_a,
+        percent=100,
+        validity_days=30,
+        approval_threshold=200,
+        by=people.staff_a,
+    )
+    client.force_login(people.staff_a)
+    client.post(
+        "/points/policy/", {"percent": "110", "validity_days": "30", "approval_threshold": "200"}
+    )
+    own = people.district_a.points_policy
+    own.refresh_from_db()
+    assert (own.percent, own.validity_days, own.approval_threshold) == (110, 30, 200)
+    page = client.get("/points/policy/")
+    assert page.context["form"].initial["validity_days"] == 30
+    client.force_login(people.staff_b)
+    assert client.get("/points/policy/?district=1001").status_code == 403
+
+
+def test_a_decision_other_than_approve_or_reject_is_refused(client, people):
+    home = household(people.staff_a)
+    grant = grant_points(household=home, points=600, by=people.staff_a, reason="fire")
+    client.force_login(people.admin)
+    assert client.post(f"/points/approvals/{grant.pk}/", {}).status_code == 400
+    grant.refresh_from_db()
+    assert grant.status == "pending"
