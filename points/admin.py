@@ -13,8 +13,11 @@ from .models import (
     Grant,
     Household,
     HouseholdAccess,
+    HouseholdLimit,
     NeedBand,
     PointsEntry,
+    SigningKey,
+    Voucher,
 )
 from .services.households import record_access
 
@@ -132,3 +135,25 @@ class NeedBandAdmin(admin.ModelAdmin):
 @admin.register(DistrictPolicy)
 class DistrictPolicyAdmin(ReadOnlyAdmin):
     list_display = ["district", "percent", "validity_days", "approval_threshold", "updated_by"]
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin):
+    """Keys are added with ``manage.py rotate_voucher_key``; the private half never shows."""
+
+    list_display = ["kid", "public_key", "created_at", "retired_at"]
+    fields = ["kid", "public_key", "created_at", "retired_at"]
+
+
+@admin.register(Voucher)
+class VoucherAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "household", "district", "status", "points", "expires_on", "created_at"]
+    list_filter = ["status", "district__group"]
+    list_select_related = ["household", "district"]
+
+
+@admin.register(HouseholdLimit)
+class HouseholdLimitAdmin(admin.ModelAdmin):
+    list_display = ["district", "item", "category", "quantity", "period"]
+    list_filter = ["period", "district__group"]
+    raw_id_fields = ["item"]

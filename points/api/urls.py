@@ -32,6 +32,7 @@ urlpatterns = [
     path("vouchers/", voucher_views.VoucherListView.as_view(), name="voucher-list"),
     path("vouchers/shelf/", voucher_views.ShelfView.as_view(), name="voucher-shelf"),
     path("vouchers/keys/", voucher_views.KeysView.as_view(), name="voucher-keys"),
+    path("vouchers/limits/", voucher_views.LimitListView.as_view(), name="voucher-limits"),
     path("vouchers/redeem/", voucher_views.RedeemView.as_view(), name="voucher-redeem"),
     path("vouchers/lookup/", voucher_views.LookupView.as_view(), name="voucher-lookup"),
     path("vouchers/checkout/", voucher_views.CheckoutView.as_view(), name="voucher-checkout"),

@@ -1,10 +1,11 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from donors.models import FoodCategory
 from inventory.api.serializers import ItemRefOutput
 from inventory.models import Item
 
-from ..models import Household, SigningKey, Voucher, VoucherLine
+from ..models import Household, HouseholdLimit, LimitPeriod, SigningKey, Voucher, VoucherLine
 from ..services.vouchers import voucher_token
 
 
@@ -109,3 +110,30 @@ class CardOutput(serializers.Serializer):
     card = serializers.IntegerField(source="pk")
     issued_at = serializers.DateTimeField()
     token = serializers.CharField()
+
+
+class LimitInput(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all(), required=False)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=FoodCategory.objects.all(), required=False
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+    period = serializers.ChoiceField(choices=LimitPeriod.choices)
+
+    def validate(self, attrs: dict) -> dict:
+        if bool(attrs.get("item")) == bool(attrs.get("category")):
+            raise serializers.ValidationError({"item": [_("Name an item or a food category.")]})
+        return attrs
+
+
+class LimitOutput(serializers.ModelSerializer):
+    district: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = HouseholdLimit
+        fields = ["id", "district", "item", "category", "quantity", "period"]

@@ -14,13 +14,13 @@ from rest_framework.views import APIView
 
 from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import allow_roles, signed_in_user
-from foodbank.accounts.scoping import acting_district, ensure_can_act_in
+from foodbank.accounts.scoping import acting_district, ensure_can_act_in, scope_to_district
 from foodbank.districts.models import District
 from foodbank.idempotency.api import respond_once
 
 from .. import qr, selectors
-from ..models import SigningKey
-from ..services import cards, vouchers
+from ..models import HouseholdLimit, SigningKey
+from ..services import cards, limits, vouchers
 from . import voucher_serializers as s
 from .views import visible_household
 
@@ -200,3 +200,25 @@ class CardView(APIView):
         card = cards.issue_card(household=household, by=signed_in_user(request))
         body = {"pk": card.pk, "issued_at": card.issued_at, "token": cards.card_token(card)}
         return Response(s.CardOutput(body).data, status=status.HTTP_201_CREATED)
+
+
+class LimitListView(generics.ListAPIView):
+    """Per-household limits of the district (two bags of rice a month); staff set them."""
+
+    permission_classes = [allow_roles(Role.ADMIN, Role.DISTRICT_STAFF)]
+    serializer_class = s.LimitOutput
+
+    def get_queryset(self) -> QuerySet:
+        limits = HouseholdLimit.objects.select_related("district", "item", "category")
+        return scope_to_district(limits, self.request.user)
+
+    @extend_schema(request=s.LimitInput, responses={201: s.LimitOutput})
+    def post(self, request: Request) -> Response:
+        given = s.LimitInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = signed_in_user(request)
+        district = acting_district(
+            District.objects.filter(code=request.query_params.get("district", "")).first(), user
+        )
+        limit = limits.set_limit(district=district, by=user, **given.validated_data)
+        return Response(s.LimitOutput(limit).data, status=status.HTTP_201_CREATED)

@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from donors.models import FoodCategory
+from foodbank.accounts.models import User
+from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.districts.models import District
 from inventory.models import Item
 
 from ..errors import LimitReached
@@ -62,3 +67,24 @@ def check_limits(household: Household, wanted: Sequence[tuple[Item, int]], today
                 "resets": resets,
             }
             raise LimitReached(message, fields={"lines": [message]})
+
+
+@transaction.atomic
+def set_limit(
+    *,
+    district: District,
+    by: User,
+    quantity: int,
+    period: str,
+    item: Item | None = None,
+    category: FoodCategory | None = None,
+) -> HouseholdLimit:
+    """Set (or replace) the district's limit on an item or a food category."""
+    ensure_can_act_in(by, district)
+    limit, _created = HouseholdLimit.objects.update_or_create(
+        district=district,
+        item=item,
+        category=None if item else category,
+        defaults={"quantity": quantity, "period": period},
+    )
+    return limit

@@ -128,3 +128,29 @@ def test_the_public_keys_are_published_and_rotation_adds_one(api, people, basket
         (1, False, "Ed25519"),
     ]
     assert SigningKey.objects.get(kid=2).public_key in out.getvalue()
+
+
+def test_district_staff_set_household_limits_that_vouchers_then_respect(api, people, basket):
+    _home, bags, account = basket
+    staff = api.as_user(people.staff_a)
+    nothing = staff.post(f"{API}/limits/", {"quantity": 1, "period": "month"}, format="json")
+    assert (nothing.status_code, "item" in nothing.data["fields"]) == (400, True)
+    made = staff.post(
+        f"{API}/limits/",
+        {"category": "rice-grains", "quantity": 1, "period": "week"},
+        format="json",
+    )
+    assert made.status_code == 201
+    assert api.as_user(people.staff_b).get(f"{API}/limits/").data["count"] == 0
+    recipient = api.as_user(account)
+    assert (
+        recipient.post(
+            f"{API}/", {"lines": [{"item": bags.pk, "quantity": 1}]}, format="json"
+        ).status_code
+        == 201
+    )
+    refused = recipient.post(
+        f"{API}/", {"lines": [{"item": bags.pk, "quantity": 1}]}, format="json"
+    )
+    assert (refused.status_code, refused.data["code"]) == (409, "limit_reached")
+    assert api.as_user(account).get(f"{API}/limits/").status_code == 403
