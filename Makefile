@@ -40,6 +40,7 @@ test-fast: $(VENV)/.installed-dev
 ## bench: the performance benchmarks, on PostgreSQL (see bench/README.md)
 bench: $(VENV)/.installed-dev
 	$(PY) bench/impact.py
+	$(PY) bench/redemptions.py
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import User
 
-from ..errors import NotEnoughStock
+from ..errors import LotExpired, NotEnoughStock
 from ..lock_objects import lock_lots
-from ..models import Lot, Movement, StockTake, Transfer
+from ..models import Lot, Movement, MovementKind, StockTake, Transfer
 
 ZERO = Decimal("0")
 
@@ -83,3 +84,41 @@ def rebuild_lot_balances() -> int:
             Lot.objects.filter(pk=lot.pk).update(on_hand=on_hand, reserved=reserved)
             fixed += 1
     return fixed
+
+
+def issue_reserved_lots(
+    *, takes: list[tuple[int, Decimal]], by: User, reason: str = "", today: date
+) -> None:
+    """Hand out reserved stock of several lots (a voucher redeemed), briefly.
+
+    Each lot is changed by one conditional UPDATE, which takes its row lock only now, at the
+    end of the transaction, and refuses a lot that has expired since it was reserved; the
+    movements follow in one insert. Lots are taken in primary-key order.
+    """
+    now = timezone.now()
+    for lot_id, quantity in sorted(takes):
+        fresh = Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
+        try:
+            with transaction.atomic():
+                changed = Lot.objects.filter(fresh, pk=lot_id).update(
+                    on_hand=F("on_hand") - quantity,
+                    reserved=F("reserved") - quantity,
+                    updated_at=now,
+                )
+        except IntegrityError as error:
+            raise NotEnoughStock(
+                _("Lot %(lot)s no longer holds this.") % {"lot": lot_id}
+            ) from error
+        if not changed:
+            raise LotExpired(fields={"lot": [str(LotExpired.default_message)]})
+    Movement.objects.bulk_create(
+        Movement(
+            lot_id=lot_id,
+            kind=MovementKind.ISSUE,
+            on_hand_change=-quantity,
+            reserved_change=-quantity,
+            reason=reason,
+            created_by=by,
+        )
+        for lot_id, quantity in takes
+    )

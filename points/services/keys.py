@@ -54,11 +54,25 @@ def sign(key: SigningKey, payload: bytes) -> str:
     return tokens.join(payload, signature)
 
 
+#: Public keys by key id, read once per process (a key's public half never changes).
+_PUBLIC_KEYS: dict[int, bytes] = {}
+
+
+def _public_key(kid: int, *, fresh: bool = False) -> bytes:
+    if fresh or kid not in _PUBLIC_KEYS:
+        key = SigningKey.objects.filter(kid=kid).only("public_key").first()
+        if key is None:
+            raise tokens.InvalidToken()
+        _PUBLIC_KEYS[kid] = tokens.unb64(key.public_key)
+    return _PUBLIC_KEYS[kid]
+
+
 def verified(token: str) -> tuple[int, bytes]:
     """The kind and payload of a token whose signature one of our keys verifies."""
     kind, payload, signature = tokens.split(token)
-    key = SigningKey.objects.filter(kid=tokens.key_id(payload)).first()
-    if key is None:
-        raise tokens.InvalidToken()
-    tokens.check_signature(tokens.unb64(key.public_key), payload, signature)
+    kid = tokens.key_id(payload)
+    try:
+        tokens.check_signature(_public_key(kid), payload, signature)
+    except tokens.InvalidToken:  # read the key again before refusing: a database restored
+        tokens.check_signature(_public_key(kid, fresh=True), payload, signature)
     return kind, payload

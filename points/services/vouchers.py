@@ -19,7 +19,8 @@ from foodbank.accounts.models import STAFF_ROLES, Role, User
 from foodbank.accounts.scoping import can_act_in
 from inventory.models import Item
 from inventory.selectors import points_price
-from inventory.services.stock import check_stockable, issue_reserved, release, reserve_many
+from inventory.services.ledger import issue_reserved_lots
+from inventory.services.stock import check_stockable, release, reserve_many
 
 from .. import tokens
 from ..errors import (
@@ -149,12 +150,15 @@ def _check_open(voucher: Voucher, today: date) -> None:
 
 
 def _hand_over(voucher: Voucher, *, by: User, counter: str) -> Voucher:
-    allocations = VoucherAllocation.objects.filter(line__voucher=voucher).order_by("lot_id")
-    for allocation in allocations:
-        issue_reserved(lot=allocation.lot, quantity=allocation.quantity, by=by, reason=str(voucher))
+    """Record the redemption, then move the stock: the lots' rows, which other counters'
+    vouchers share, are locked only for the last moments of the transaction."""
     Redemption.objects.create(voucher=voucher, redeemed_by=by, counter=counter)
     voucher.status = VoucherStatus.REDEEMED
     voucher.save(update_fields=["status"])
+    takes = list(
+        VoucherAllocation.objects.filter(line__voucher=voucher).values_list("lot_id", "quantity")
+    )
+    issue_reserved_lots(takes=takes, by=by, reason=str(voucher), today=timezone.localdate())
     return voucher
 
 

@@ -211,3 +211,18 @@ def test_a_reissued_card_revokes_the_old_one_and_checkout_hands_over_at_once(peo
     assert _on_hand()[0] == ("Jasmine rice 5 kg", 2, 0)
     with pytest.raises(WrongDistrict):
         checkout(card=card, choices=[Choice(bags, 1)], by=people.counter_b)
+
+
+def test_a_voucher_whose_food_expired_before_collection_is_refused_and_changes_nothing(
+    people, shop
+):
+    home, bags, _bars = shop
+    voucher = issue_voucher(household=home, choices=[Choice(bags, 1)], by=people.staff_a)
+    Lot.objects.filter(item=bags).update(expiry_date=timezone.localdate() - timedelta(days=1))
+    from inventory.errors import LotExpired
+
+    with pytest.raises(LotExpired):
+        redeem_voucher(token=voucher_token(voucher), by=people.counter_a)
+    voucher.refresh_from_db()
+    assert voucher.status == VoucherStatus.ISSUED
+    assert _on_hand()[0] == ("Jasmine rice 5 kg", 3, 1)
