@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -208,12 +209,15 @@ def run_level(tokens: list[str], keys: list[str], seconds: float) -> dict:
 
 
 def pgbench(clients: int, seconds: int) -> float:
+    command = shutil.which("pgbench")
+    if command is None:
+        raise SystemExit("pgbench is needed (Debian: postgresql-contrib or postgresql-client)")
     subprocess.run(  # noqa: S603
-        ["pgbench", "-i", "-q", "-s", "4", BENCH_URL], check=True, capture_output=True
+        [command, "-i", "-q", "-s", "4", BENCH_URL], check=True, capture_output=True
     )
     result = subprocess.run(  # noqa: S603
         [
-            "pgbench",
+            command,
             "-c",
             str(clients),
             "-j",

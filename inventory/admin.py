@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from foodbank.accounts.permissions import signed_in_user
+from foodbank.admin_base import ReadOnlyAdmin
 
 from .models import DistrictPrice, Item, Lot, MinimumLevel, Movement, StockAlert, Transfer
 from .services.catalogue import approve_item
@@ -48,19 +49,6 @@ class MinimumLevelAdmin(admin.ModelAdmin):
     list_display = ["district", "item", "quantity", "updated_at"]
     list_filter = ["district__group"]
     raw_id_fields = ["item"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Stock changes only through the store's services, so every change is a movement."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Lot)

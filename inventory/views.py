@@ -87,7 +87,11 @@ def receive(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Received into the store."))
         return redirect("inventory:store")
     title = _("Receive stock")
-    return render(request, "inventory/form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": title, "cancel_url": reverse("inventory:store")},
+    )
 
 
 @role_required(*KEEPERS)
@@ -102,7 +106,11 @@ def write_off(request: HttpRequest, pk: int) -> HttpResponse:
         "item": lot.item.name,
         "date": lot.expiry_date or "—",
     }
-    return render(request, "inventory/form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": title, "cancel_url": reverse("inventory:store")},
+    )
 
 
 @role_required(*KEEPERS)
@@ -125,7 +133,11 @@ def sort_line(request: HttpRequest, pk: int) -> HttpResponse:
         "kg": line.weight_kg.normalize(),
         "donor": line.dropoff.donor,
     }
-    return render(request, "inventory/form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": title, "cancel_url": reverse("inventory:store")},
+    )
 
 
 @role_required(*KEEPERS)

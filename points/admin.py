@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from foodbank.accounts.permissions import signed_in_user
+from foodbank.admin_base import ReadOnlyAdmin
 
 from .models import (
     Assessment,
@@ -20,17 +21,6 @@ from .models import (
     Voucher,
 )
 from .services.households import record_access
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Household)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,7 +70,15 @@ def household_new(request: HttpRequest) -> HttpResponse:
     if submitted(request, form, register):
         messages.success(request, _("Household registered."))
         return redirect("points:household", pk=made["household"].pk)
-    return render(request, "points/form.html", {"form": form, "title": _("Register a household")})
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": _("Register a household"),
+            "cancel_url": reverse("points:households"),
+        },
+    )
 
 
 @role_required(*KEEPERS)
@@ -104,7 +113,11 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Assessment recorded."))
         return redirect("points:household", pk=household.pk)
     title = _("Assess household %(id)s") % {"id": household.pk}
-    return render(request, "points/form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": title, "cancel_url": reverse("points:households")},
+    )
 
 
 @role_required(*KEEPERS)
@@ -143,7 +156,11 @@ def correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         "kind": entry.get_kind_display(),
         "points": entry.points,
     }
-    return render(request, "points/form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": title, "cancel_url": reverse("points:households")},
+    )
 
 
 @role_required(*KEEPERS)
@@ -157,7 +174,11 @@ def recipient_login(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Login created: give the household its username."))
         return redirect("points:household", pk=household.pk)
     title = _("A login for household %(id)s") % {"id": household.pk}
-    return render(request, "points/form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": title, "cancel_url": reverse("points:households")},
+    )
 
 
 @role_required(*KEEPERS)
