@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('districts', '0001_initial'),
-        ('donors', '0004_monthly_rollups'),
+        ('donors', '0003_dropoff_imports'),
         ('inventory', '0004_releases_by_the_scheduler'),
         ('points', '0002_city_policy_and_append_only_ledger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
