@@ -234,8 +234,18 @@ class PolicyInput(serializers.Serializer):
     approval_threshold = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
 
+class MyStatementLineOutput(serializers.ModelSerializer):
+    """What a recipient sees of an entry: no staff names, no internal notes."""
+
+    balance_after = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = PointsEntry
+        fields = ["kind", "points", "expires_on", "created_at", "balance_after"]
+
+
 class MyPointsOutput(serializers.Serializer):
     first_name = serializers.CharField()
     district = serializers.CharField()
     balance = serializers.IntegerField()
-    statement = StatementLineOutput(many=True)
+    statement = MyStatementLineOutput(many=True)

@@ -200,6 +200,7 @@ def test_a_recipient_sees_only_their_own_balance_and_statement(api, people):
     assert (mine.data["first_name"], mine.data["balance"]) == ("Pranee", 120)
     assert [line["balance_after"] for line in mine.data["statement"]] == [120]
     assert "national_id" not in mine.content.decode()
+    assert "staff_a" not in mine.content.decode()  # no staff names in what recipients see
     assert api.as_user(people.recipient_a).get(f"{API}/points/me/").status_code == 404
 
 
