@@ -16,8 +16,8 @@ from points.services import vouchers
 logger = logging.getLogger(__name__)
 
 #: Drop-offs one sweep computes at most; the next sweep takes the rest.
-SWEEP_LIMIT = 5000
-SWEEP_BATCH = 500
+SWEEP_LIMIT = 20_000
+SWEEP_BATCH = impact.COMPUTE_BATCH
 
 
 @shared_task

@@ -119,11 +119,13 @@ class DropOff(models.Model):
     donor = models.ForeignKey(
         Donor, on_delete=models.PROTECT, related_name="dropoffs", verbose_name=_("donor")
     )
+    #: Indexed as the first column of (district, received_on), not on its own.
     district = models.ForeignKey(
         "districts.District",
         on_delete=models.PROTECT,
         related_name="dropoffs",
         verbose_name=_("district"),
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=12, choices=DropOffStatus.choices, default=DropOffStatus.ANNOUNCED
@@ -194,7 +196,10 @@ class DropOffLine(models.Model):
     ``meals`` and ``kgco2e`` are stored unrounded with the methodology that produced them.
     """
 
-    dropoff = models.ForeignKey(DropOff, on_delete=models.CASCADE, related_name="lines")
+    #: Indexed as the first column of the unique (dropoff, line_no), not on its own.
+    dropoff = models.ForeignKey(
+        DropOff, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     line_no = models.PositiveSmallIntegerField(_("line"))
     category = models.ForeignKey(
         FoodCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")

@@ -1,10 +1,10 @@
-"""Computing meals and kgCO2e for drop-off lines, and keeping the daily rollups true.
+"""Computing meals and kgCO2e for drop-off lines, and keeping the rollups true.
 
 Products and sums are exact ``numeric`` in PostgreSQL (``Decimal`` in Python), stored
 unrounded; rounding happens only when shown. (SQLite, the embedded demo, multiplies in
-floating point: fine for a demo, not for the city's figures.) Rollups are rebuilt from the
-lines of each touched (day, district) under a lock on the district, so running any of this
-twice, or concurrently, gives the same numbers.
+floating point: fine for a demo, not for the city's figures.) The rollups of each touched
+(day, district) are rebuilt in the same transaction (see ``rollups``), so running any of
+this twice, or concurrently, gives the same numbers.
 """
 
 from __future__ import annotations
@@ -15,31 +15,38 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import reduce
-from operator import or_
-from typing import Any, cast
+from typing import cast
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    QuerySet,
+    When,
+)
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from foodbank.accounts.models import User
 from foodbank.districts.models import District
 
-from ..errors import NoMethodologyInForce
 from ..models import (
-    DonorActivityDaily,
     DropOff,
-    DropOffDaily,
     DropOffLine,
     DropOffStatus,
-    ImpactDaily,
     ImpactRecomputation,
     Methodology,
 )
-from ..selectors import methodology_in_force
+from ..selectors import methodologies_in_force
+from .array_filters import AnyOf
+from .rollups import refresh_rollups
 
 logger = logging.getLogger(__name__)
+#: Drop-offs computed per task: enough for the fixed cost of a batch (locks, one statement
+#: per rollup) to be spread thin, few enough to hold the district locks well under a second.
+COMPUTE_BATCH = 2000
 IMPACT = DecimalField(max_digits=24, decimal_places=9)
 
 
@@ -66,47 +73,50 @@ class FactorTable:
             },
         )
 
+    @property
+    def default(self) -> Factors:
+        return Factors(self.methodology.meals_per_kg, self.methodology.kgco2e_per_kg)
 
-def _impact_of(factors: Factors, methodology: Methodology, now: datetime) -> dict[str, Any]:
-    """Column values that make each line's impact its weight times the factors, in SQL.
+
+def _product(table: FactorTable, factor: str) -> Expression:
+    """Each line's weight times its category's ``factor``, as one SQL expression.
 
     PostgreSQL multiplies ``numeric`` exactly: kg (3 places) times a factor (6 places) fits
     the 9 places stored, so nothing is rounded.
     """
-    return {
-        "meals": ExpressionWrapper(F("weight_kg") * factors.meals_per_kg, output_field=IMPACT),
-        "kgco2e": ExpressionWrapper(F("weight_kg") * factors.kgco2e_per_kg, output_field=IMPACT),
-        "methodology": methodology,
-        "computed_at": now,
-    }
+
+    def times(factors: Factors) -> Expression:
+        return ExpressionWrapper(F("weight_kg") * getattr(factors, factor), output_field=IMPACT)
+
+    if not table.by_category:
+        return times(table.default)
+    return Case(
+        *(When(category_id=pk, then=times(factors)) for pk, factors in table.by_category.items()),
+        default=times(table.default),
+        output_field=IMPACT,
+    )
 
 
 def _write_impact(lines: QuerySet[DropOffLine], table: FactorTable, now: datetime) -> int:
-    """Compute ``lines`` with ``table``: one UPDATE per listed category, one for the rest."""
-    methodology, count = table.methodology, 0
-    for category_id, factors in table.by_category.items():
-        count += lines.filter(category_id=category_id).update(
-            **_impact_of(factors, methodology, now)
-        )
-    default = Factors(methodology.meals_per_kg, methodology.kgco2e_per_kg)
-    return count + lines.exclude(category_id__in=list(table.by_category)).update(
-        **_impact_of(default, methodology, now)
+    """Compute ``lines`` with ``table`` in one UPDATE, whatever their categories."""
+    return lines.update(
+        meals=_product(table, "meals_per_kg"),
+        kgco2e=_product(table, "kgco2e_per_kg"),
+        methodology=table.methodology,
+        computed_at=now,
     )
 
 
 def _tables_by_day(days: Iterable[date]) -> dict[date, FactorTable]:
+    wanted = set(days)
+    in_force = methodologies_in_force(wanted)
+    for day in sorted(wanted - in_force.keys()):
+        logger.warning("No impact methodology in force on %s; lines wait for one.", day)
     tables: dict[int, FactorTable] = {}
-    by_day: dict[date, FactorTable] = {}
-    for day in set(days):
-        try:
-            methodology = methodology_in_force(day)
-        except NoMethodologyInForce:
-            logger.warning("No impact methodology in force on %s; lines wait for one.", day)
-            continue
+    for methodology in in_force.values():
         if methodology.pk not in tables:
             tables[methodology.pk] = FactorTable.of(methodology)
-        by_day[day] = tables[methodology.pk]
-    return by_day
+    return {day: tables[methodology.pk] for day, methodology in in_force.items()}
 
 
 @transaction.atomic
@@ -121,31 +131,28 @@ def compute_impact(*, dropoff_ids: Sequence[int]) -> int:
         list[tuple[int, date, int]],
         list(
             DropOff.objects.select_for_update()
-            .filter(pk__in=dropoff_ids, status=DropOffStatus.RECEIVED)
+            .filter(AnyOf("pk", dropoff_ids), status=DropOffStatus.RECEIVED)
             .order_by("pk")
             .values_list("pk", "received_on", "district_id")
         ),
     )
     tables = _tables_by_day(day for _pk, day, _district in received)
-    day_of = {pk: day for pk, day, _district in received if day in tables}
-    if not day_of:
+    by_table: dict[int, list[int]] = defaultdict(list)
+    for pk, day, _district in received:
+        if day in tables:
+            by_table[tables[day].methodology.pk].append(pk)
+    if not by_table:
         return 0
     now = timezone.now()
-    by_table: dict[int, list[int]] = defaultdict(list)
-    for pk, day in day_of.items():
-        by_table[tables[day].methodology.pk].append(pk)
+    table_of = {table.methodology.pk: table for table in tables.values()}
     computed = sum(
-        _write_impact(
-            DropOffLine.objects.filter(dropoff_id__in=ids),
-            tables[day_of[ids[0]]],
-            now,
-        )
-        for ids in by_table.values()
+        _write_impact(DropOffLine.objects.filter(AnyOf("dropoff", ids)), table_of[pk], now)
+        for pk, ids in by_table.items()
     )
-    DropOff.objects.filter(pk__in=day_of).update(
+    DropOff.objects.filter(AnyOf("pk", [pk for ids in by_table.values() for pk in ids])).update(
         status=DropOffStatus.PROCESSED, processed_at=now, updated_at=now
     )
-    refresh_rollups(cells={(day, district) for pk, day, district in received if pk in day_of})
+    refresh_rollups(cells={(day, district) for _pk, day, district in received if day in tables})
     return computed
 
 
@@ -155,63 +162,6 @@ def uncomputed_dropoff_ids(*, limit: int) -> list[int]:
         DropOff.objects.filter(status=DropOffStatus.RECEIVED)
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)[:limit]
-    )
-
-
-@transaction.atomic
-def refresh_rollups(*, cells: set[tuple[date, int]]) -> None:
-    """Rebuild the daily rollups of these (day, district) cells from their processed lines.
-
-    Set-based: one delete and one aggregate insert per rollup table, whatever the number of
-    cells. The districts are locked in pk order first, so a slower rebuild cannot overwrite
-    a newer one.
-    """
-    days_by_district: dict[int, set[date]] = defaultdict(set)
-    for day, district_id in cells:
-        days_by_district[district_id].add(day)
-    if not days_by_district:
-        return
-    list(
-        District.objects.select_for_update()
-        .filter(pk__in=days_by_district)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-    def within(district: str, day: str) -> Q:
-        return reduce(
-            or_,
-            (Q(**{district: pk, f"{day}__in": days}) for pk, days in days_by_district.items()),
-        )
-
-    dropoffs = DropOff.objects.filter(
-        within("district_id", "received_on"), status=DropOffStatus.PROCESSED
-    )
-    lines = DropOffLine.objects.filter(dropoff__in=dropoffs)
-    cell = {"district_id": F("dropoff__district_id"), "day": F("dropoff__received_on")}
-    for rollup in (ImpactDaily, DonorActivityDaily, DropOffDaily):
-        rollup.objects.filter(within("district_id", "day")).delete()
-    ImpactDaily.objects.bulk_create(
-        ImpactDaily(**row)
-        for row in lines.values("category_id", "methodology_id", **cell).annotate(
-            kg=Sum("weight_kg"),
-            meals=Sum("meals"),
-            kgco2e=Sum("kgco2e"),
-            line_count=Count("pk"),
-            dropoff_count=Count("dropoff_id", distinct=True),
-        )
-    )
-    DonorActivityDaily.objects.bulk_create(
-        DonorActivityDaily(**row)
-        for row in lines.values("category_id", donor_id=F("dropoff__donor_id"), **cell)
-        .order_by()
-        .distinct()
-    )
-    DropOffDaily.objects.bulk_create(
-        DropOffDaily(**row)
-        for row in dropoffs.values("district_id", day=F("received_on")).annotate(
-            dropoff_count=Count("pk")
-        )
     )
 
 

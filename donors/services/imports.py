@@ -16,11 +16,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -47,6 +50,10 @@ from ..models import (
 )
 from ..models.dropoffs import MAX_LINE_KG
 from .dropoffs import COMPUTE_IMPACT
+from .impact import COMPUTE_BATCH
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 REQUIRED = ("received_on", "district", "donor", "category", "weight_kg")
 OPTIONAL = ("donor_type", "destination", "expiry_date", "quantity", "unit", "dropoff_ref")
@@ -55,7 +62,12 @@ NOON = time(12, 0)
 WRITE_BATCH = 5000
 DESTINATIONS = frozenset(Destination.values)
 DONOR_TYPES = frozenset(DonorType.values)
-COMPUTE_BATCH = 500
+#: The defaults of blank cells, as plain strings (read once per row).
+FORWARD, OTHER = Destination.FORWARD.value, DonorType.OTHER.value
+#: After writing this many lines, PostgreSQL's statistics of the drop-off tables are
+#: refreshed in the import's transaction, as its manual advises after a bulk load: the
+#: impact tasks that follow at once then plan for the rows that are there.
+ANALYZE_AFTER = 10_000
 
 
 @dataclass(slots=True)
@@ -85,18 +97,74 @@ class RowError(ValueError):
     pass
 
 
-class _Lookups:
-    """Codes and names resolved once per file, not once per row."""
+class _RowCheck:
+    """Checks the records of one file: codes, names and dates resolved once per file.
 
-    def __init__(self) -> None:
+    Called once per row of files with hundreds of thousands of rows, so it does as little
+    per row as it can; the checks and messages are the file format's.
+    """
+
+    def __init__(self, header: list[str]) -> None:
+        # A column the header lacks, or a short row's missing cells, read the padding "".
+        self.width = len(header)
+        self.padding = [""] * (self.width + 1)
+        position = {name: index for index, name in enumerate(header)}
+        self.pick = itemgetter(*(position.get(c, self.width) for c in REQUIRED + OPTIONAL))
         self.districts = dict(District.objects.values_list("code", "pk"))
-        self.categories: dict[str, int] = {}
+        self.category_names: dict[str, int] = {}
         for pk, slug, name_th, name_en in FoodCategory.objects.values_list(
             "pk", "slug", "name_th", "name_en"
         ):
             for name in (slug, name_th, name_en):
-                self.categories[name.casefold()] = pk
+                self.category_names[name.casefold()] = pk
+        self.categories: dict[str, int | None] = {}
+        self.now = timezone.now()
         self.received = lru_cache(maxsize=4096)(_received)
+
+    def category(self, value: str) -> int | None:
+        if value not in self.categories:
+            self.categories[value] = self.category_names.get(value.casefold())
+        return self.categories[value]
+
+    def __call__(self, line: int, record: list[str]) -> ImportRow:
+        cells = record[: self.width]
+        cells += self.padding[len(cells) :]
+        (received, district, donor, category, weight_kg, donor_type, destination, expiry_date,
+         quantity, unit, dropoff_ref) = map(str.strip, self.pick(cells))  # fmt: skip
+        district_id = self.districts.get(district)
+        if district_id is None:
+            raise RowError(_("district: unknown code “%(v)s”") % {"v": district})
+        category_id = self.category(category)
+        if category_id is None:
+            raise RowError(_("category: unknown “%(v)s”") % {"v": category})
+        if not donor:
+            raise RowError(_("donor: missing"))
+        weight = _weight(weight_kg)
+        destination = destination or FORWARD
+        if destination not in DESTINATIONS:
+            raise RowError(_("destination: use forward or stock"))
+        donor_type = donor_type or OTHER
+        if donor_type not in DONOR_TYPES:
+            raise RowError(_("donor_type: unknown “%(v)s”") % {"v": donor_type})
+        expiry = parse_date(expiry_date) if expiry_date else None
+        if expiry_date and expiry is None:
+            raise RowError(_("expiry_date: “%(v)s” is not a date") % {"v": expiry_date})
+        received_at, received_on = self.received(received, self.now)
+        return ImportRow(
+            line=line,
+            received_at=received_at,
+            received_on=received_on,
+            district_id=district_id,
+            donor_name=donor[:200],
+            donor_type=donor_type,
+            category_id=category_id,
+            weight_kg=weight,
+            destination=destination,
+            expiry_date=expiry,
+            quantity=_decimal(quantity, "quantity", required=False),
+            unit=unit[:30],
+            dropoff_ref=dropoff_ref[:100],
+        )
 
 
 def _received(value: str, now: datetime) -> tuple[datetime, date]:
@@ -119,6 +187,24 @@ def _received_at(value: str, now: datetime) -> datetime:
     return moment
 
 
+#: How most weights are written: up to 5 digits and 3 decimals, valid as they stand.
+PLAIN_WEIGHT = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,3})?")
+
+
+def _weight(value: str) -> Decimal:
+    if PLAIN_WEIGHT.fullmatch(value):
+        weight = Decimal(value)
+        if not weight:
+            raise RowError(_("%(c)s: must be more than 0") % {"c": "weight_kg"})
+    else:
+        checked = _decimal(value, "weight_kg", required=True)
+        assert checked is not None  # noqa: S101 - required=True never returns None
+        weight = checked
+    if weight > MAX_LINE_KG:
+        raise RowError(_("weight_kg: at most %(max)s kg per line") % {"max": MAX_LINE_KG})
+    return weight
+
+
 def _decimal(value: str, column: str, *, required: bool) -> Decimal | None:
     if not value:
         if required:
@@ -135,45 +221,11 @@ def _decimal(value: str, column: str, *, required: bool) -> Decimal | None:
     return number
 
 
-def _row(line: int, record: dict[str, str], lookups: _Lookups, now: datetime) -> ImportRow:
-    value = {column: (record.get(column) or "").strip() for column in REQUIRED + OPTIONAL}
-    district_id = lookups.districts.get(value["district"])
-    if district_id is None:
-        raise RowError(_("district: unknown code “%(v)s”") % {"v": value["district"]})
-    category_id = lookups.categories.get(value["category"].casefold())
-    if category_id is None:
-        raise RowError(_("category: unknown “%(v)s”") % {"v": value["category"]})
-    if not value["donor"]:
-        raise RowError(_("donor: missing"))
-    weight = _decimal(value["weight_kg"], "weight_kg", required=True)
-    assert weight is not None  # noqa: S101 - required=True never returns None
-    if weight > MAX_LINE_KG:
-        raise RowError(_("weight_kg: at most %(max)s kg per line") % {"max": MAX_LINE_KG})
-    destination = value["destination"] or Destination.FORWARD
-    if destination not in DESTINATIONS:
-        raise RowError(_("destination: use forward or stock"))
-    donor_type = value["donor_type"] or DonorType.OTHER
-    if donor_type not in DONOR_TYPES:
-        raise RowError(_("donor_type: unknown “%(v)s”") % {"v": donor_type})
-    expiry = parse_date(value["expiry_date"]) if value["expiry_date"] else None
-    if value["expiry_date"] and expiry is None:
-        raise RowError(_("expiry_date: “%(v)s” is not a date") % {"v": value["expiry_date"]})
-    received_at, received_on = lookups.received(value["received_on"], now)
-    return ImportRow(
-        line=line,
-        received_at=received_at,
-        received_on=received_on,
-        district_id=district_id,
-        donor_name=value["donor"][:200],
-        donor_type=donor_type,
-        category_id=category_id,
-        weight_kg=weight,
-        destination=destination,
-        expiry_date=expiry,
-        quantity=_decimal(value["quantity"], "quantity", required=False),
-        unit=value["unit"][:30],
-        dropoff_ref=value["dropoff_ref"][:100],
-    )
+def _records(reader: Reader) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank records, each with the line it ends on (as ``csv.DictReader`` counts)."""
+    for record in reader:
+        if record:
+            yield reader.line_num, record
 
 
 def read_rows(content: bytes) -> tuple[list[ImportRow], list[tuple[int, str]]]:
@@ -182,18 +234,19 @@ def read_rows(content: bytes) -> tuple[list[ImportRow], list[tuple[int, str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [(1, _("the file is not UTF-8 text"))]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None) or []
+    missing = [column for column in REQUIRED if column not in header]
     if missing:
         return [], [(1, _("missing column(s): %(c)s") % {"c": ", ".join(missing)})]
-    lookups, now = _Lookups(), timezone.now()
+    check = _RowCheck(header)
     rows: list[ImportRow] = []
     problems: list[tuple[int, str]] = []
-    for record in reader:
+    for line, record in _records(reader):
         try:
-            rows.append(_row(reader.line_num, record, lookups, now))
+            rows.append(check(line, record))
         except RowError as error:
-            problems.append((reader.line_num, str(error)))
+            problems.append((line, str(error)))
     if not rows and not problems:
         problems.append((1, _("the file has no rows")))
     return rows, problems
@@ -262,6 +315,9 @@ def _write(
     groups = list(_grouped(rows))
     if connection.vendor == "postgresql":
         created_ids = _copy(dropoff_import, groups, donors, by)
+        if len(rows) >= ANALYZE_AFTER:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {DropOff._meta.db_table}, {DropOffLine._meta.db_table}")
         progress(len(rows))
         return created_ids
     for start in range(0, len(groups), WRITE_BATCH):
@@ -303,12 +359,27 @@ def _write(
 
 
 DROPOFF_COLUMNS = (
-    "id, donor_id, district_id, status, received_at, received_on, received_by_id, "
+    "donor_id, district_id, status, received_at, received_on, received_by_id, "
     "created_by_id, imported_from_id, notes, created_at, updated_at"
 )
 LINE_COLUMNS = (
     "dropoff_id, line_no, category_id, weight_kg, quantity, unit, expiry_date, destination"
 )
+#: Escapes of COPY's text format, for the one free-text column (``unit``).
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+
+
+def _copy_value(value: object) -> str:
+    return NULL if value is None else str(value)
+
+
+def _copy_in(model: type[DropOff] | type[DropOffLine], columns: str, payload: str) -> None:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        copy.write(payload)
 
 
 def _copy(
@@ -317,41 +388,46 @@ def _copy(
     donors: dict[str, int],
     by: User | None,
 ) -> list[int]:
-    """PostgreSQL: write the drop-offs and their lines with COPY, ids taken from the sequence.
+    """PostgreSQL: write the drop-offs, then their lines, with COPY.
 
-    The ORM path below does the same row by row; COPY is what makes years of spreadsheets
-    load in seconds.
+    Each table's rows go as one payload in COPY's text format, built in one pass; the ORM
+    path above does the same row by row. Only ``unit`` is free text (every other value is a
+    number, a date or a checked code), so only ``unit`` is escaped. The drop-offs take their
+    ids from the sequence in the order they are written, so this import's drop-offs, by id,
+    are the groups in order.
     """
-    now, by_id = timezone.now(), by.pk if by else None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [DropOff._meta.db_table, len(groups)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-        copy_dropoffs = f"COPY {DropOff._meta.db_table} ({DROPOFF_COLUMNS}) FROM STDIN"
-        with cursor.cursor.copy(copy_dropoffs) as copy:
-            for pk, group in zip(ids, groups, strict=True):
-                first = group[0]
-                copy.write_row(
-                    (
-                        pk, donors[first.donor_name.casefold()], first.district_id,
-                        DropOffStatus.RECEIVED.value, first.received_at, first.received_on,
-                        by_id, by_id, dropoff_import.pk,
-                        "", now, now,
-                    )
-                )  # fmt: skip
-        copy_lines = f"COPY {DropOffLine._meta.db_table} ({LINE_COLUMNS}) FROM STDIN"
-        with cursor.cursor.copy(copy_lines) as copy:
-            for pk, group in zip(ids, groups, strict=True):
-                for number, row in enumerate(group, start=1):
-                    copy.write_row(
-                        (
-                            pk, number, row.category_id, row.weight_kg, row.quantity,
-                            row.unit, row.expiry_date, row.destination,
-                        )
-                    )  # fmt: skip
+    now, by_id = timezone.now().isoformat(), _copy_value(by.pk if by else None)
+    status = DropOffStatus.RECEIVED.value
+    _copy_in(
+        DropOff,
+        DROPOFF_COLUMNS,
+        "".join(
+            f"{donors[first.donor_name.casefold()]}\t{first.district_id}\t{status}\t"
+            f"{first.received_at.isoformat()}\t{first.received_on}\t{by_id}\t{by_id}\t"
+            f"{dropoff_import.pk}\t\t{now}\t{now}\n"
+            for first in (group[0] for group in groups)
+        ),
+    )
+    ids = list(
+        DropOff.objects.filter(imported_from=dropoff_import)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    _copy_in(
+        DropOffLine,
+        LINE_COLUMNS,
+        "".join(
+            f"{pk}\t{number}\t{row.category_id}\t{row.weight_kg}\t{_copy_value(row.quantity)}\t"
+            f"{row.unit.translate(COPY_ESCAPES)}\t{_copy_value(row.expiry_date)}\t"
+            f"{row.destination}\n"
+            for pk, group in zip(ids, groups, strict=True)
+            for number, row in enumerate(group, start=1)
+        ),
+    )
     return ids
+
+
+OUTCOME = ["status", "total_rows", "done_rows", "imported_lines", "problems", "finished_at"]
 
 
 def run_import(
@@ -382,7 +458,8 @@ def run_import(
             dropoff_import.imported_lines = len(rows)
         dropoff_import.done_rows = dropoff_import.total_rows
         dropoff_import.finished_at = timezone.now()
-        dropoff_import.save()
+        # Not the file's content again: it is what was read.
+        dropoff_import.save(update_fields=OUTCOME)
     return dropoff_import
 
 

@@ -1,3 +1,4 @@
+import csv
 from decimal import Decimal
 from io import StringIO
 
@@ -99,3 +100,53 @@ def test_a_file_missing_columns_is_refused(tmp_path, districts):
     assert DropOffImport.objects.get().problems == [
         [1, "missing column(s): received_on, district, donor, category, weight_kg"]
     ]
+
+
+def test_problems_name_the_line_a_row_ends_on_past_wrapped_cells_and_blank_lines(
+    tmp_path, districts
+):
+    path = tmp_path / "wrapped.csv"
+    path.write_text(
+        "received_on,district,donor,category,weight_kg,unit\n"
+        '2024-03-01,1001,Siam Bakery,bakery,1,"tray\nof twelve"\n'
+        "\n"
+        "2024-03-01,9999,Siam Bakery,bakery,1,\n"
+        "\n\n"
+        "2024-03-01,1001,Siam Bakery,bakery,0,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="2 bad row"):
+        run(str(path))
+    assert DropOffImport.objects.get().problems == [
+        [5, "district: unknown code “9999”"],
+        [8, "weight_kg: must be more than 0"],
+    ]
+    assert not DropOffLine.objects.exists()
+
+
+def test_units_keep_tabs_backslashes_and_line_breaks(tmp_path, districts):
+    units = ["tray\tof 12", "box \\ crate", "sack\nlarge", "กล่อง"]
+    path = tmp_path / "units.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["received_on", "district", "donor", "category", "weight_kg", "unit"])
+        for unit in units:
+            writer.writerow(["2024-03-01", "1001", "Siam Bakery", "bakery", "1.5", unit])
+    run(str(path))
+    assert list(DropOffLine.objects.order_by("line_no").values_list("unit", flat=True)) == units
+    assert DropOff.objects.get().lines.count() == 4
+
+
+@pytest.mark.postgres
+def test_a_large_import_refreshes_the_planner_statistics_before_its_tasks_run(
+    tmp_path, districts, monkeypatch
+):
+    from django.db import connection
+
+    from donors.services import imports
+
+    monkeypatch.setattr(imports, "ANALYZE_AFTER", len(GOOD))
+    run(str(csv_file(tmp_path, GOOD)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'donors_dropoffline'")
+        assert cursor.fetchone() == (len(GOOD),)
