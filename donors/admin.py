@@ -11,6 +11,7 @@ from .models import (
     ImpactRecomputation,
     Methodology,
     MethodologyFactor,
+    ReceiptEmail,
 )
 from .services.methodologies import is_in_use
 
@@ -24,7 +25,7 @@ class FoodCategoryAdmin(admin.ModelAdmin):
 @admin.register(Donor)
 class DonorAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "donor_type", "phone", "publicity_consent", "created_at"]
-    list_filter = ["kind", "donor_type", "publicity_consent"]
+    list_filter = ["kind", "donor_type", "language", "email_receipts", "publicity_consent"]
     search_fields = ["name", "contact_name", "email", "phone"]
     raw_id_fields = ["account", "registered_by"]
 
@@ -89,6 +90,22 @@ class MethodologyAdmin(admin.ModelAdmin):
 @admin.register(ImpactRecomputation)
 class ImpactRecomputationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "methodology", "district", "lines_recomputed", "requested_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReceiptEmail)
+class ReceiptEmailAdmin(admin.ModelAdmin):
+    """The record of receipts and statements e-mailed to donors; written only by sending."""
+
+    list_display = ["created_at", "kind", "donor", "to_address", "status", "sent_at", "automatic"]
+    list_filter = ["kind", "status", "automatic"]
+    list_select_related = ["donor"]
+    search_fields = ["donor__name", "to_address"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

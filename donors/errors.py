@@ -25,3 +25,21 @@ class NotYourDonor(ApplicationError):
 class DuplicateImport(Conflict):
     code = "duplicate_import"
     default_message = _("This file has already been imported.")
+
+
+class NoEmailAddress(ApplicationError):
+    """Refused before anything is queued: a receipt needs an address to go to."""
+
+    code = "donor_has_no_email"
+    default_message = _("The donor has no e-mail address; add one to the donor first.")
+
+    def __init__(self) -> None:
+        super().__init__(fields={"email": [str(self.default_message)]})
+
+
+class ReceiptNotReady(Conflict):
+    code = "receipt_not_ready"
+    default_message = _("The receipt is ready once the drop-off's meals and kgCO2e are computed.")
+
+    def __init__(self) -> None:
+        super().__init__(fields={"status": [str(self.default_message)]})

@@ -1,22 +1,27 @@
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from foodbank.districts.models import District
 from inventory.models import Item
 
-from .models import Destination, Donor, DonorKind, DonorType, FoodCategory
+from .models import Destination, Donor, DonorKind, DonorType, FoodCategory, Language
 from .models.dropoffs import MAX_LINE_KG
 from .services.dropoffs import MAX_LINES, LineInput
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-class LineForm(forms.Form):
-    category = forms.ModelChoiceField(
-        FoodCategory.objects.filter(is_active=True), label=_("Category"), to_field_name="slug"
-    )
-    weight_kg = forms.DecimalField(
+
+def weight_field() -> forms.DecimalField:
+    """Kilograms to the gram, within one line's bound."""
+    return forms.DecimalField(
         label=_("Weight (kg)"),
         max_digits=12,
         decimal_places=3,
@@ -24,6 +29,13 @@ class LineForm(forms.Form):
         max_value=MAX_LINE_KG,
         widget=forms.NumberInput(attrs={"step": "0.001", "inputmode": "decimal"}),
     )
+
+
+class LineForm(forms.Form):
+    category = forms.ModelChoiceField(
+        FoodCategory.objects.filter(is_active=True), label=_("Category"), to_field_name="slug"
+    )
+    weight_kg = weight_field()
     destination = forms.ChoiceField(
         label=_("Destination"), choices=Destination.choices, initial=Destination.FORWARD
     )
@@ -88,7 +100,17 @@ class AnnounceForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 2}))
 
 
-class DonorForm(forms.Form):
+class ReceiptLanguageMixin:
+    """The language of receipts: as chosen, else the language of the page being used."""
+
+    cleaned_data: dict
+
+    def clean_language(self) -> str:
+        chosen = self.cleaned_data.get("language")
+        return chosen or (get_language() or Language.THAI)[:2]
+
+
+class DonorForm(ReceiptLanguageMixin, forms.Form):
     """A donor registered by staff at the office, without an account of their own."""
 
     name = forms.CharField(label=_("Organisation or person"), max_length=200)
@@ -97,19 +119,31 @@ class DonorForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of receipts"), choices=Language.choices, required=False
+    )
+    email_receipts = forms.BooleanField(
+        label=_("The donor wants each drop-off's receipt by e-mail"), required=False
+    )
     tax_id = forms.CharField(label=_("Tax id (optional)"), max_length=13, required=False)
     publicity_consent = forms.BooleanField(
         label=_("The donor agrees to be named when we thank donors"), required=False
     )
 
 
-class DonorSignupForm(forms.Form):
+class DonorSignupForm(ReceiptLanguageMixin, forms.Form):
     name = forms.CharField(label=_("Organisation or your name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=DonorKind.choices)
     donor_type = forms.ChoiceField(label=_("Type"), choices=DonorType.choices)
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of receipts"), choices=Language.choices, required=False
+    )
+    email_receipts = forms.BooleanField(
+        label=_("E-mail me the receipt of each drop-off"), required=False
+    )
     tax_id = forms.CharField(label=_("Tax id (optional)"), max_length=13, required=False)
     publicity_consent = forms.BooleanField(
         label=_("You may name us when thanking donors"), required=False
@@ -156,3 +190,112 @@ def apply_service_errors(
             field = key if key in form.fields else None
             for message in messages:
                 form.add_error(field, message)
+
+
+class DistributionForm(forms.Form):
+    """Surplus passed on to a community or group; admins also say which district gave it."""
+
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District office"))
+    distributed_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    recipient_group = forms.CharField(label=_("Community or group"), max_length=200)
+    people_reached = forms.IntegerField(
+        label=_("People reached"),
+        min_value=1,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.district_id:
+            del self.fields["district"]
+
+
+class DistributionLineForm(forms.Form):
+    category = forms.ModelChoiceField(
+        FoodCategory.objects.filter(is_active=True), label=_("Category"), to_field_name="slug"
+    )
+    weight_kg = weight_field()
+
+
+DistributionLineFormSet = forms.formset_factory(
+    DistributionLineForm,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_LINES,
+    validate_max=True,
+)
+
+
+class DistributionFilterForm(forms.Form):
+    """The list's filters; every field optional, bad values simply ignored."""
+
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    group = forms.CharField(label=_("Community or group"), required=False)
+    district = forms.ModelChoiceField(
+        District.objects.all(), label=_("District"), required=False, to_field_name="code"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.district_id:
+            del self.fields["district"]
+
+
+def factor_field(label: StrOrPromise, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        max_digits=12,
+        decimal_places=6,
+        min_value=Decimal("0"),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        **kwargs,
+    )
+
+
+class MethodologyForm(forms.Form):
+    """A new version of a methodology; its defaults apply to categories without a factor."""
+
+    name = forms.CharField(label=_("Name"), max_length=80)
+    effective_from = forms.DateField(
+        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    meals_per_kg = factor_field(_("Meals per kg (default)"))
+    kgco2e_per_kg = factor_field(_("kgCO2e per kg (default)"))
+    source = forms.CharField(label=_("Source"), required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class FactorForm(forms.Form):
+    """One category's factors; both empty means the methodology's defaults apply to it."""
+
+    category = forms.ModelChoiceField(
+        FoodCategory.objects.all(),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        label=_("Category"),
+    )
+    meals_per_kg = factor_field(_("Meals per kg"), required=False)
+    kgco2e_per_kg = factor_field(_("kgCO2e per kg"), required=False)
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        meals, kgco2e = cleaned.get("meals_per_kg"), cleaned.get("kgco2e_per_kg")
+        if (meals is None) != (kgco2e is None) and not self.errors:
+            missing = "kgco2e_per_kg" if kgco2e is None else "meals_per_kg"
+            self.add_error(missing, _("Give both factors, or neither to use the defaults."))
+        return cleaned
+
+    def overrides(self) -> bool:
+        return self.cleaned_data.get("meals_per_kg") is not None
+
+
+FactorFormSet = forms.formset_factory(FactorForm, extra=0)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from foodbank.errors import ApplicationError
 from worker.enqueue import enqueue_after_commit
 
 from . import selectors
+from . import selectors_receipts as receipts_read
 from .forms import (
     AnnounceForm,
     DonorForm,
@@ -32,8 +34,8 @@ from .forms import (
     apply_service_errors,
     filled_lines,
 )
-from .models import Donor, DropOff, DropOffImport, DropOffLine, DropOffStatus
-from .services import donors, dropoffs, imports
+from .models import Donor, DropOff, DropOffImport, DropOffStatus, ReceiptKind
+from .services import donors, dropoffs, imports, receipts
 
 STAFF = (Role.ADMIN, Role.DISTRICT_STAFF)
 
@@ -166,41 +168,95 @@ def dropoff_receive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("donors:dropoff-detail", pk=pk)
 
 
+def _receipt_page(
+    request: HttpRequest, dropoff: DropOff, *, refused: str = "", status: int = 200
+) -> HttpResponse:
+    user = signed_in_user(request)
+    context = {
+        "dropoff": dropoff,
+        "totals": receipts_read.receipt_totals(dropoff),
+        "emails": receipts_read.receipt_emails_visible_to(user).filter(dropoff=dropoff),
+        "can_email": dropoff.status == DropOffStatus.PROCESSED,
+        "refused": refused,
+    }
+    return render(request, "donors/receipt.html", context, status=status)
+
+
 @role_required(*STAFF, Role.DONOR)
 def dropoff_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    dropoff = _visible_dropoff(request, pk)
-    totals = dropoff.lines.aggregate(kg=Sum("weight_kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"))
-    return render(request, "donors/receipt.html", {"dropoff": dropoff, "totals": totals})
+    return _receipt_page(request, _visible_dropoff(request, pk))
 
 
+@require_POST
 @role_required(*STAFF, Role.DONOR)
-def donor_statement(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def dropoff_receipt_email(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the receipt to the donor's e-mail; refused on the receipt page, with the reason."""
+    dropoff = _visible_dropoff(request, pk)
+    try:
+        record = receipts.email_receipt(dropoff=dropoff, by=signed_in_user(request))
+    except ApplicationError as error:
+        return _receipt_page(request, dropoff, refused=error.message, status=error.status_code)
+    messages.success(
+        request, _("The receipt is being sent to %(address)s.") % {"address": record.to_address}
+    )
+    return redirect("donors:dropoff-receipt", pk=pk)
+
+
+def _statement_donor(request: HttpRequest, pk: int) -> Donor:
     user = signed_in_user(request)
     donor = get_object_or_404(Donor, pk=pk)
     if user.role == Role.DONOR and donor.account_id != user.pk:
         raise PermissionDenied
-    lines = DropOffLine.objects.filter(
-        dropoff__donor=donor,
-        dropoff__status=DropOffStatus.PROCESSED,
-        dropoff__received_on__year=year,
-    ).select_related("dropoff__district", "category")
-    totals = lines.aggregate(kg=Sum("weight_kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"))
-    return render(
+    return donor
+
+
+def _statement_page(
+    request: HttpRequest, donor: Donor, year: int, *, refused: str = "", status: int = 200
+) -> HttpResponse:
+    user = signed_in_user(request)
+    context = {
+        "donor": donor,
+        "year": year,
+        "lines": receipts_read.statement_lines(donor, year),
+        "totals": receipts_read.statement_totals(donor, year),
+        "today": timezone.localdate(),
+        "emails": receipts_read.receipt_emails_visible_to(user).filter(
+            donor=donor, kind=ReceiptKind.STATEMENT, year=year
+        ),
+        "can_email": receipts_read.donors_served_by(user).filter(pk=donor.pk).exists(),
+        "refused": refused,
+    }
+    return render(request, "donors/statement.html", context, status=status)
+
+
+@role_required(*STAFF, Role.DONOR)
+def donor_statement(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    return _statement_page(request, _statement_donor(request, pk), year)
+
+
+@require_POST
+@role_required(*STAFF, Role.DONOR)
+def donor_statement_email(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    user = signed_in_user(request)
+    donor = get_object_or_404(receipts_read.donors_served_by(user), pk=pk)
+    try:
+        record = receipts.email_statement(donor=donor, year=year, by=user)
+    except ApplicationError as error:
+        return _statement_page(
+            request, donor, year, refused=error.message, status=error.status_code
+        )
+    except ValidationError as error:
+        return _statement_page(request, donor, year, refused=" ".join(error.messages), status=400)
+    messages.success(
         request,
-        "donors/statement.html",
-        {
-            "donor": donor,
-            "year": year,
-            "lines": lines,
-            "totals": totals,
-            "today": timezone.localdate(),
-        },
+        _("The statement is being sent to %(address)s.") % {"address": record.to_address},
     )
+    return redirect("donors:statement", pk=pk, year=year)
 
 
 @role_required(*STAFF)
 def donor_new(request: HttpRequest) -> HttpResponse:
-    form = DonorForm(request.POST or None)
+    form = DonorForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
         try:
             donor = donors.register_donor(
@@ -221,7 +277,7 @@ def _show_errors(form: Form, error: ValidationError) -> None:
 
 
 def donor_signup(request: HttpRequest) -> HttpResponse:
-    form = DonorSignupForm(request.POST or None)
+    form = DonorSignupForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
         details = dict(form.cleaned_data)
         try:

@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "sweep-receipt-emails": {
+        "task": "worker.tasks.sweep_receipt_emails",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
+    },
     "flag-stock-alerts": {
         "task": "worker.tasks.flag_stock_alerts",
         "schedule": crontab(minute="*/15"),

@@ -6,12 +6,14 @@ from importlib import import_module
 from celery import shared_task
 from django.conf import settings
 
-from donors.services import impact, imports
+from donors.services import impact, imports, receipts
 from foodbank import ledgers
 from foodbank.idempotency.services import purge_expired_keys
 from inventory.services import alerts
 from points.services import ledger as points_ledger
 from points.services import vouchers
+
+from .celery import FoodbankTask
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +30,13 @@ def clear_expired_sessions() -> None:
 
 @shared_task
 def compute_impact(dropoff_ids: list[int]) -> int:
-    """Compute meals and kgCO2e for received drop-offs; returns the lines computed."""
-    return impact.compute_impact(dropoff_ids=dropoff_ids)
+    """Compute meals and kgCO2e for received drop-offs; returns the lines computed.
+
+    Donors who opted in then get their receipts, which need the computed figures.
+    """
+    computed = impact.compute_impact(dropoff_ids=dropoff_ids)
+    receipts.queue_automatic_receipts(dropoff_ids=dropoff_ids)
+    return computed
 
 
 @shared_task
@@ -40,6 +47,18 @@ def sweep_impact() -> int:
         impact.compute_impact(dropoff_ids=pending[start : start + SWEEP_BATCH])
         for start in range(0, len(pending), SWEEP_BATCH)
     )
+
+
+@shared_task(autoretry_for=(*FoodbankTask.autoretry_for, OSError))
+def send_receipt_email(receipt_email_id: int) -> str:
+    """E-mail a queued receipt or statement (SMTP trouble is retried); returns its status."""
+    return receipts.send_receipt_email(receipt_email_id=receipt_email_id).status
+
+
+@shared_task
+def sweep_receipt_emails() -> int:
+    """Queue receipts a lost task never sent; every five minutes. Returns how many."""
+    return receipts.sweep_receipt_emails()
 
 
 @shared_task

@@ -12,8 +12,10 @@ from donors.models import (
     DropOff,
     DropOffLine,
     FoodCategory,
+    Language,
     Methodology,
     MethodologyFactor,
+    ReceiptEmail,
 )
 from donors.models.dropoffs import MAX_LINE_KG
 from donors.services.dropoffs import MAX_LINES
@@ -71,6 +73,8 @@ class DonorOutput(serializers.ModelSerializer):
             "contact_name",
             "phone",
             "email",
+            "language",
+            "email_receipts",
             "address",
             "tax_id",
             "publicity_consent",
@@ -85,6 +89,17 @@ class DonorInput(serializers.Serializer):
     contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        default=Language.THAI,
+        help_text="The language of the donor's receipts and statements.",
+    )
+    email_receipts = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="E-mail the receipt of each drop-off once its impact is computed.",
+    )
     address = serializers.CharField(required=False, allow_blank=True)
     tax_id = serializers.CharField(max_length=13, required=False, allow_blank=True)
     publicity_consent = serializers.BooleanField(required=False, default=False)
@@ -319,3 +334,32 @@ class ImpactBreakdownRow(serializers.Serializer):
     meals = Figure()
     kgco2e = Figure()
     lines = serializers.IntegerField()
+
+
+class ReceiptEmailOutput(serializers.ModelSerializer):
+    """A receipt or statement e-mailed to a donor; donors are not told which staff sent it."""
+
+    dropoff: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
+    requested_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReceiptEmail
+        fields = [
+            "id",
+            "kind",
+            "dropoff",
+            "year",
+            "to_address",
+            "language",
+            "automatic",
+            "requested_by",
+            "status",
+            "created_at",
+            "sent_at",
+        ]
+
+    def get_requested_by(self, record: ReceiptEmail) -> str | None:
+        viewer = self.context.get("request") and self.context["request"].user
+        if record.requested_by is None or getattr(viewer, "role", None) == Role.DONOR:
+            return None
+        return record.requested_by.username

@@ -12,6 +12,7 @@ from .dropoffs import (
     DropOffStatus,
     FoodCategory,
     ImportStatus,
+    Language,
 )
 from .impact import (
     DonorActivityDaily,
@@ -24,6 +25,7 @@ from .impact import (
     Methodology,
     MethodologyFactor,
 )
+from .receipts import EmailStatus, ReceiptEmail, ReceiptKind
 
 __all__ = [
     "Destination",
@@ -40,11 +42,15 @@ __all__ = [
     "DropOffLine",
     "DropOffMonthly",
     "DropOffStatus",
+    "EmailStatus",
     "FoodCategory",
     "ImpactDaily",
     "ImpactMonthly",
     "ImpactRecomputation",
     "ImportStatus",
+    "Language",
     "Methodology",
     "MethodologyFactor",
+    "ReceiptEmail",
+    "ReceiptKind",
 ]

@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -43,6 +44,13 @@ class DonorType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Language(models.TextChoices):
+    """The language a donor reads their receipts and statements in."""
+
+    THAI = "th", _("Thai")
+    ENGLISH = "en", _("English")
+
+
 class DonorKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
     PERSON = "person", _("Person")
@@ -62,6 +70,14 @@ class Donor(models.Model):
         validators=[RegexValidator(r"^\+?[0-9 -]{6,20}$", _("Enter a phone number."))],
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.THAI
+    )
+    email_receipts = models.BooleanField(
+        _("e-mail a receipt for each drop-off"),
+        default=False,
+        help_text=_("Once its meals and kgCO2e are computed, the receipt goes to the e-mail."),
+    )
     address = models.TextField(_("address"), blank=True)
     tax_id = models.CharField(
         _("tax id"),
@@ -98,9 +114,22 @@ class Donor(models.Model):
         verbose_name = _("donor")
         verbose_name_plural = _("donors")
         indexes = [models.Index(fields=["name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email_receipts=False) | ~Q(email=""),
+                name="%(app_label)s_%(class)s_receipts_need_email",
+                violation_error_message=_("Give an e-mail address to send receipts to."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Receipts by e-mail need an address (the constraint says so too, without the field)."""
+        super().clean()
+        if self.email_receipts and not self.email:
+            raise ValidationError({"email": _("Give an e-mail address to send receipts to.")})
 
 
 class DropOffStatus(models.TextChoices):
