@@ -1,6 +1,7 @@
 """Donor intake and impact accounting at scale, on PostgreSQL.
 
     python bench/impact.py [--import-lines 200000] [--summary-lines 10000000] [--keep]
+                           [--only import]
 
 1. Import: ``--import-lines`` CSV rows through ``run_import`` (lines/s). In the same run,
    the same rows COPYed by PostgreSQL alone: into copies of the drop-off tables with the
@@ -14,7 +15,8 @@
    against a direct aggregate over the lines (p50 and p99, milliseconds). The summary is
    checked against the direct aggregate before it is timed.
 
-The benchmark database is dropped at the end unless ``--keep`` is given.
+``--only import`` runs step 1 alone. The benchmark database is dropped at the end unless
+``--keep`` is given.
 """
 
 from __future__ import annotations
@@ -307,6 +309,7 @@ def main() -> None:
     parser.add_argument("--import-lines", type=int, default=200_000)
     parser.add_argument("--summary-lines", type=int, default=10_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--only", choices=["import"], help="run this step alone")
     args = parser.parse_args()
     prepare_django()
     try:
@@ -323,6 +326,8 @@ def main() -> None:
         print(
             f"| same rows, COPY into a bare table | {imported['copy']:,.0f} lines/s | |", flush=True
         )
+        if args.only == "import":
+            return
         computed, batch = bench_compute()
         print(
             f"| impact computation, one process, batches of {batch:,} drop-offs "

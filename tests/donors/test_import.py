@@ -150,3 +150,129 @@ def test_a_large_import_refreshes_the_planner_statistics_before_its_tasks_run(
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'donors_dropoffline'")
         assert cursor.fetchone() == (len(GOOD),)
+
+
+def test_cells_are_read_without_the_spaces_around_them(tmp_path, districts):
+    rows = [
+        " 2024-03-01 , 1001 , Siam Bakery , restaurant , bakery , 12.5 ,  ,  ",
+        "2024-03-01,1001,Siam Bakery,restaurant,Bakery,2,stock,",
+        "2024-03-02,1001,Siam Bakery,restaurant,bakery, 0.250 , , ",
+    ]
+    out, _err = run(str(csv_file(tmp_path, rows)))
+    assert "Imported 3 line(s)" in out
+    assert DropOff.objects.count() == 2  # a blank reference groups by day, district and donor
+    first = DropOff.objects.get(received_on="2024-03-01")
+    assert list(first.lines.values_list("line_no", "weight_kg", "destination")) == [
+        (1, Decimal("12.5"), "forward"),
+        (2, Decimal("2"), "stock"),
+    ]
+    assert Donor.objects.get().donor_type == "restaurant"
+
+
+def _imported_rows():
+    dropoffs = list(
+        DropOff.objects.order_by("pk").values_list(
+            "donor__name", "district__code", "status", "received_at", "received_on"
+        )
+    )
+    lines = list(
+        DropOffLine.objects.order_by("dropoff_id", "line_no").values_list(
+            "line_no",
+            "category__slug",
+            "weight_kg",
+            "quantity",
+            "unit",
+            "expiry_date",
+            "destination",
+        )
+    )
+    return dropoffs, lines
+
+
+FULL_HEADER = (
+    "received_on,district,donor,donor_type,category,weight_kg,destination,expiry_date,"
+    "quantity,unit,dropoff_ref\n"
+)
+FULL_ROWS = [
+    "2024-03-01,1001,Siam Bakery,restaurant,bakery,12.5,,2024-03-04,24,loaf,",
+    '2024-03-02T18:30:00+07:00,1006,Khlong Toei Market,market,dairy-eggs,"1,200",stock,,,,R-9',
+    "2024-03-01,1001,Siam Bakery,restaurant,fruit-vegetables,0.001,,,,tray\tof 12,",
+    "2024-03-03,1001,Khlong Toei Market,market,bakery,20000,,,1.5,box \\ crate,R-9",
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("skip_triggers", [True, False], ids=["triggers-off", "triggers-on"])
+def test_postgresql_writes_the_same_rows_as_the_plain_path(
+    tmp_path, districts, monkeypatch, skip_triggers
+):
+    from donors.services import imports
+
+    path = tmp_path / "full.csv"
+    path.write_text(FULL_HEADER + "\n".join(FULL_ROWS) + "\n", encoding="utf-8")
+    monkeypatch.setattr(imports, "_may_skip_triggers", lambda: skip_triggers)
+    monkeypatch.setattr(imports, "COPY_BATCH", 1)
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        imports.run_import(
+            dropoff_import_id=imports.start_import(
+                file_name="full.csv", content=path.read_bytes(), by=None
+            ).pk
+        )
+    copied = _imported_rows()
+    DropOffLine.objects.all().delete()
+    DropOff.objects.all().delete()
+    DropOffImport.objects.all().delete()
+
+    monkeypatch.setattr(imports.connection, "vendor", "sqlite")  # the ORM path
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        imports.run_import(
+            dropoff_import_id=imports.start_import(
+                file_name="full.csv", content=path.read_bytes(), by=None
+            ).pk
+        )
+    assert copied == _imported_rows()
+    assert len(copied[1]) == 4
+    assert copied[1][1][4] == "tray\tof 12"
+
+
+@pytest.mark.postgres
+def test_postgresql_keeps_its_triggers_on_after_an_import(tmp_path, districts):
+    from django.db import connection
+
+    run(str(csv_file(tmp_path, GOOD)))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone() == ("origin",)
+
+
+@pytest.mark.postgres
+def test_an_import_is_refused_when_a_row_it_points_to_is_gone(tmp_path, districts, monkeypatch):
+    from django.db import IntegrityError
+
+    from donors.services import import_checks, imports
+
+    real_check_file = import_checks.check_file
+
+    def check_file_then_lose_a_category(content):
+        checked = real_check_file(content)
+        checked.category_ids.add(10**9)
+        return checked
+
+    monkeypatch.setattr(imports, "_may_skip_triggers", lambda: True)
+    monkeypatch.setattr(imports, "check_file", check_file_then_lose_a_category)
+    with pytest.raises(IntegrityError, match="donors_foodcategory"):
+        run(str(csv_file(tmp_path, GOOD)))
+    assert not DropOffLine.objects.exists()
+
+
+def test_progress_is_reported_as_lines_are_written(tmp_path, districts, monkeypatch):
+    from donors.services import imports
+
+    monkeypatch.setattr(imports, "COPY_BATCH", 2)
+    monkeypatch.setattr(imports, "WRITE_BATCH", 2)
+    out, _err = run(str(csv_file(tmp_path, GOOD)))
+    assert [line for line in out.splitlines() if "rows written" in line] == [
+        "  2 rows written",
+        "  4 rows written",
+        "  5 rows written",
+    ]
