@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,28 +90,28 @@ def rebuild_lot_balances() -> int:
 def issue_reserved_lots(
     *, takes: list[tuple[int, Decimal]], by: User, reason: str = "", today: date
 ) -> None:
-    """Hand out reserved stock of several lots (a voucher redeemed), briefly.
+    """Hand out reserved stock of several lots (a voucher redeemed) in three statements.
 
-    Each lot is changed by one conditional UPDATE, which takes its row lock only now, at the
-    end of the transaction, and refuses a lot that has expired since it was reserved; the
-    movements follow in one insert. Lots are taken in primary-key order.
+    The lots are locked in primary-key order only now, at the end of the transaction, so
+    that counters whose vouchers share lots wait on each other for as short a time as
+    possible; a lot that has expired since it was reserved is refused. One UPDATE moves
+    every lot's sums and one INSERT writes the movements.
     """
-    now = timezone.now()
-    for lot_id, quantity in sorted(takes):
-        fresh = Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
-        try:
-            with transaction.atomic():
-                changed = Lot.objects.filter(fresh, pk=lot_id).update(
-                    on_hand=F("on_hand") - quantity,
-                    reserved=F("reserved") - quantity,
-                    updated_at=now,
-                )
-        except IntegrityError as error:
-            raise NotEnoughStock(
-                _("Lot %(lot)s no longer holds this.") % {"lot": lot_id}
-            ) from error
-        if not changed:
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    for lot_id, quantity in takes:
+        wanted[lot_id] += quantity
+    for lot in lock_lots(Lot.objects.filter(pk__in=wanted)):
+        if lot.expiry_date is not None and lot.expiry_date < today:
             raise LotExpired(fields={"lot": [str(LotExpired.default_message)]})
+        if lot.reserved < wanted[lot.pk]:
+            raise NotEnoughStock(_("Lot %(lot)s no longer holds this.") % {"lot": lot.pk})
+    taken = Case(
+        *(When(pk=lot_id, then=Value(quantity)) for lot_id, quantity in wanted.items()),
+        output_field=Lot._meta.get_field("on_hand"),
+    )
+    Lot.objects.filter(pk__in=wanted).update(
+        on_hand=F("on_hand") - taken, reserved=F("reserved") - taken, updated_at=timezone.now()
+    )
     Movement.objects.bulk_create(
         Movement(
             lot_id=lot_id,

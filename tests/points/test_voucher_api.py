@@ -3,13 +3,17 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inventory.models import Lot
 from points.models import Redemption, SigningKey, Voucher
 from points.services.households import create_recipient_login
 from points.services.ledger import grant_points
-from tests.inventory.factories import lot, rice
+from points.services.vouchers import Choice, issue_voucher, voucher_token
+from tests.inventory.factories import lot, rice, soap
 
 from .factories import household
 
@@ -154,3 +158,37 @@ def test_district_staff_set_household_limits_that_vouchers_then_respect(api, peo
     )
     assert (refused.status_code, refused.data["code"]) == (409, "limit_reached")
     assert api.as_user(account).get(f"{API}/limits/").status_code == 403
+
+
+def test_a_redemption_costs_the_same_queries_for_one_item_or_many(api, people, basket):
+    """The counter's answer lists every line without a query per line or per lot."""
+    home, bags, _account = basket
+    grant_points(household=home, points=500, by=people.staff_a, reason="more")
+    lot(bags, people.staff_a, "5", timezone.localdate() + timedelta(days=5))
+    others = [
+        soap(people.admin, name_en=f"Soap {n}", name_th=f"สบู่ {n}", barcode="") for n in range(3)
+    ]
+    for item in others:
+        lot(item, people.staff_a, "4")
+    small = issue_voucher(household=home, choices=[Choice(bags, 1)], by=people.staff_a)
+    # Six rice bags take both lots (FEFO splits the line), and three other items.
+    large = issue_voucher(
+        household=home,
+        choices=[Choice(bags, 6), *(Choice(item, 2) for item in others)],
+        by=people.staff_a,
+    )
+    counter = api.as_user(people.counter_a)
+
+    def redeem(voucher):
+        with CaptureQueriesContext(connection) as queries:
+            answer = counter.post(
+                f"{API}/redeem/", {"token": voucher_token(voucher)}, format="json"
+            )
+        assert answer.status_code == 200, answer.data
+        return answer, len(queries)
+
+    counter.post(f"{API}/lookup/", {"token": voucher_token(small)}, format="json")  # reads the key
+    (_one, one_count), (many, many_count) = redeem(small), redeem(large)
+    assert one_count == many_count
+    assert [line["quantity"] for line in many.data["lines"]] == [6, 2, 2, 2]
+    assert Lot.objects.filter(item=bags).aggregate(total=Sum("on_hand"))["total"] == 1
