@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# The browser the end-to-end tests drive: Debian's Chromium.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test test-fast lint format bench lock messages clean
 
@@ -23,8 +26,11 @@ run: $(VENV)/.installed-base
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST)
 
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium
+
 ## test: lint, checks, the suite on SQLite, then again on PostgreSQL with Redis and a worker
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(CHROMIUM)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
@@ -34,7 +40,7 @@ test: $(VENV)/.installed-dev
 	$(PY) scripts/with_services.py $(PY) -m pytest
 
 ## test-fast: the SQLite suite only
-test-fast: $(VENV)/.installed-dev
+test-fast: $(VENV)/.installed-dev $(CHROMIUM)
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not worker"
 
 ## bench: the performance benchmarks, on PostgreSQL (see bench/README.md)
