@@ -162,6 +162,7 @@ class DropOff(models.Model):
     expected_on = models.DateField(_("expected on"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True, editable=False)
+    #: ``received_by`` and ``created_by`` are indexed only where set (see ``Meta.indexes``).
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -169,11 +170,19 @@ class DropOff(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("received by"),
+        db_index=False,
     )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
+    #: Not indexed: nothing reads drop-offs by their import, and an import is never deleted;
+    #: an index would cost every imported drop-off an entry.
     imported_from = models.ForeignKey(
         "donors.DropOffImport",
         on_delete=models.PROTECT,
@@ -181,6 +190,7 @@ class DropOff(models.Model):
         blank=True,
         related_name="dropoffs",
         verbose_name=_("imported from"),
+        db_index=False,
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -193,6 +203,16 @@ class DropOff(models.Model):
         indexes = [
             models.Index(fields=["district", "received_on"]),
             models.Index(fields=["status", "received_at"]),
+            models.Index(
+                fields=["received_by"],
+                condition=Q(received_by__isnull=False),
+                name="donors_dropoff_received_by",
+            ),
+            models.Index(
+                fields=["created_by"],
+                condition=Q(created_by__isnull=False),
+                name="donors_dropoff_created_by",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -230,8 +250,14 @@ class DropOffLine(models.Model):
         DropOff, on_delete=models.CASCADE, related_name="lines", db_index=False
     )
     line_no = models.PositiveSmallIntegerField(_("line"))
+    #: Not indexed: lines are read by drop-off; only deleting a category would look lines up
+    #: by it, and categories in use are retired (``is_active``), not deleted.
     category = models.ForeignKey(
-        FoodCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        FoodCategory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
+        db_index=False,
     )
     weight_kg = models.DecimalField(
         _("weight (kg)"), **KG, validators=[MinValueValidator(Decimal("0.001"))]
@@ -242,6 +268,7 @@ class DropOffLine(models.Model):
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     expiry_date = models.DateField(_("best before / expiry"), null=True, blank=True)
     destination = models.CharField(_("destination"), max_length=10, choices=Destination.choices)
+    #: Indexed only where set (see ``Meta.indexes``): new lines have none until computed.
     methodology = models.ForeignKey(
         "donors.Methodology",
         on_delete=models.PROTECT,
@@ -249,6 +276,7 @@ class DropOffLine(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("methodology"),
+        db_index=False,
     )
     meals = models.DecimalField(_("meals"), **IMPACT, null=True, blank=True)
     kgco2e = models.DecimalField(_("kgCO2e avoided"), **IMPACT, null=True, blank=True)
@@ -258,6 +286,13 @@ class DropOffLine(models.Model):
         ordering = ["dropoff", "line_no"]
         verbose_name = _("drop-off line")
         verbose_name_plural = _("drop-off lines")
+        indexes = [
+            models.Index(
+                fields=["methodology"],
+                condition=Q(methodology__isnull=False),
+                name="donors_dropoffline_methodology",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dropoff", "line_no"], name="%(app_label)s_%(class)s_unique_line_no"
