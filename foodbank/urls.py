@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("donors.api.urls")),
     path("inventory/", include(("inventory.api.urls", "inventory-api"))),
     path("", include("points.api.urls")),
+    path("", include("foodbank.dashboard.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("donors.urls")),
     path("", include("inventory.urls")),
     path("", include("points.urls")),
+    path("", include("foodbank.dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

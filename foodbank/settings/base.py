@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "donors",
     "inventory",
     "points",
+    "foodbank.dashboard",
     "worker",
 ]
 

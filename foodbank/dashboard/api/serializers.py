@@ -1,0 +1,119 @@
+from rest_framework import serializers
+
+from donors.api.serializers import Figure, ImpactQuery
+from foodbank.districts.api.serializers import DistrictRefOutput
+
+__all__ = ["ImpactQuery"]
+
+
+class HouseholdsHelpedOutput(serializers.Serializer):
+    from_store = serializers.IntegerField()
+    by_surplus = serializers.IntegerField()
+    once = serializers.IntegerField()
+
+
+class FiguresOutput(serializers.Serializer):
+    """Headline figures; store figures are null when a food category is chosen."""
+
+    kg = Figure()
+    meals = Figure()
+    kgco2e = Figure()
+    dropoffs = serializers.IntegerField()
+    donors = serializers.IntegerField()
+    people_reached = serializers.IntegerField()
+    households = HouseholdsHelpedOutput(allow_null=True)
+    points_granted = serializers.IntegerField(allow_null=True)
+    points_redeemed = serializers.IntegerField(allow_null=True)
+    methodology = serializers.CharField()
+
+
+class RowOutput(serializers.Serializer):
+    key = serializers.CharField()
+    name_th = serializers.CharField()
+    name_en = serializers.CharField()
+    kg = Figure()
+    meals = Figure()
+    kgco2e = Figure()
+
+
+class RankedRowOutput(RowOutput):
+    rank = serializers.IntegerField()
+
+
+class ReportOutput(serializers.Serializer):
+    """The period report's sentences in the city's wording."""
+
+    th = serializers.CharField()
+    en = serializers.CharField()
+
+
+class DashboardOutput(serializers.Serializer):
+    figures = FiguresOutput()
+    report = ReportOutput()
+    months = RowOutput(many=True)
+    weeks = RowOutput(many=True)
+    groups = RowOutput(many=True)
+    districts = RankedRowOutput(many=True)
+    categories = RowOutput(many=True)
+
+
+class StockCoverRowOutput(serializers.Serializer):
+    district = DistrictRefOutput()
+    outstanding_points = serializers.IntegerField()
+    stock_points = serializers.IntegerField()
+    difference = serializers.IntegerField()
+    cover_percent = serializers.IntegerField(allow_null=True)
+
+
+class SuggestedTransferOutput(serializers.Serializer):
+    from_district = DistrictRefOutput()
+    to_district = DistrictRefOutput()
+    points = serializers.IntegerField()
+    same_group = serializers.BooleanField()
+
+
+class StockCoverOutput(serializers.Serializer):
+    districts = StockCoverRowOutput(many=True)
+    transfers = SuggestedTransferOutput(many=True)
+
+
+class OpenDataQuery(serializers.Serializer):
+    """``?from=&to=``: the months these days fall in."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "from": serializers.DateField(required=False, source="date_from"),
+            "to": serializers.DateField(required=False, source="date_to"),
+        }
+
+
+class OpenDataRowOutput(serializers.Serializer):
+    """One district in one month. Counts below the publication threshold are null and
+    named in ``suppressed``."""
+
+    month = serializers.DateField(format="%Y-%m")
+    district_code = serializers.CharField()
+    district_th = serializers.CharField()
+    district_en = serializers.CharField()
+    group_code = serializers.CharField()
+    kg = Figure()
+    meals = Figure()
+    kgco2e = Figure()
+    dropoffs = serializers.IntegerField(allow_null=True)
+    donors = serializers.IntegerField(allow_null=True)
+    people_reached = serializers.IntegerField(allow_null=True)
+    households_helped = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.ListField(child=serializers.CharField())
+
+
+class HouseholdsReachedInput(serializers.Serializer):
+    national_ids = serializers.ListField(
+        child=serializers.CharField(max_length=20), min_length=1, max_length=500
+    )
+
+
+class HouseholdReachedOutput(serializers.Serializer):
+    household = serializers.IntegerField(source="household_id")
+    national_id_masked = serializers.CharField(source="household.national_id_masked")
+    district = serializers.CharField(source="household.district.code")
+    recorded_at = serializers.DateTimeField(source="created_at")

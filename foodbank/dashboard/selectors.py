@@ -1,0 +1,563 @@
+"""Reads behind the impact dashboard, the period report and the city's open data.
+
+Surplus figures (kg, meals, kgCO2e, drop-offs, donors) come from the impact rollups through
+``donors.selectors``; nothing here reads drop-off lines. Store figures (households helped,
+points) are read from redemptions, vouchers and grants, which are orders of magnitude fewer
+rows than lines, with the period and place in the query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from donors.models import (
+    Distribution,
+    DonorActivityMonthly,
+    DropOffMonthly,
+    ImpactDaily,
+    ImpactMonthly,
+)
+from donors.selectors import (
+    ImpactFilter,
+    ImpactSummary,
+    impact_breakdown,
+    impact_summary,
+)
+from foodbank.accounts.models import Role, User
+from foodbank.districts.models import District, DistrictGroup
+from inventory.models import DistrictPrice, Item, Lot
+from points.models import EntryKind, Household, PointsEntry, Redemption, Voucher
+
+from .models import DistributionHousehold
+
+ZERO = Decimal("0")
+
+
+# -- period and place ---------------------------------------------------------------------
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def _during(where: ImpactFilter, moment: str) -> Q:
+    """Timestamps ``moment`` on the period's local days (the city's calendar)."""
+    period = Q()
+    if where.date_from is not None:
+        period &= Q(**{f"{moment}__gte": _local_midnight(where.date_from)})
+    if where.date_to is not None:
+        period &= Q(**{f"{moment}__lt": _local_midnight(where.date_to + timedelta(days=1))})
+    return period
+
+
+def _on_days(where: ImpactFilter, day: str) -> Q:
+    period = Q()
+    if where.date_from is not None:
+        period &= Q(**{f"{day}__gte": where.date_from})
+    if where.date_to is not None:
+        period &= Q(**{f"{day}__lte": where.date_to})
+    return period
+
+
+def _in_place(where: ImpactFilter, district: str) -> Q:
+    place = Q()
+    if where.district_id is not None:
+        place &= Q(**{f"{district}_id": where.district_id})
+    if where.group_id is not None:
+        place &= Q(**{f"{district}__group_id": where.group_id})
+    return place
+
+
+# -- headline figures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdsHelped:
+    """Registered households helped in the period: from the store, by surplus, and both
+    counted once (a household reached both ways is one household)."""
+
+    from_store: int
+    by_surplus: int
+    once: int
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """The headline figures of a period and place. Store figures are ``None`` when a food
+    category is chosen: vouchers and points are not split by category."""
+
+    impact: ImpactSummary
+    households: HouseholdsHelped | None
+    points_granted: int | None
+    points_redeemed: int | None
+
+
+def _store_households(where: ImpactFilter) -> QuerySet:
+    """Households whose voucher was handed over at a counter in the period."""
+    return (
+        Redemption.objects.filter(
+            _during(where, "redeemed_at"), _in_place(where, "voucher__district")
+        )
+        .order_by()
+        .values("voucher__household_id")
+    )
+
+
+def _surplus_households(where: ImpactFilter) -> QuerySet:
+    """Registered households recorded among the people a distribution reached."""
+    return (
+        DistributionHousehold.objects.filter(
+            _on_days(where, "distribution__distributed_on"),
+            _in_place(where, "distribution__district"),
+        )
+        .order_by()
+        .values("household_id")
+    )
+
+
+def households_helped(where: ImpactFilter) -> HouseholdsHelped:
+    store, surplus = _store_households(where), _surplus_households(where)
+    return HouseholdsHelped(
+        from_store=Household.objects.filter(pk__in=store).count(),
+        by_surplus=Household.objects.filter(pk__in=surplus).count(),
+        once=Household.objects.filter(Q(pk__in=store) | Q(pk__in=surplus)).count(),
+    )
+
+
+def points_granted(where: ImpactFilter) -> int:
+    """Grant entries written in the period, net of the corrections made to grants then."""
+    granted = Q(kind=EntryKind.GRANT) | Q(
+        kind=EntryKind.CORRECTION, refers_to__kind=EntryKind.GRANT
+    )
+    entries = PointsEntry.objects.filter(
+        granted, _during(where, "created_at"), _in_place(where, "household__district")
+    )
+    return entries.aggregate(points=Sum("points"))["points"] or 0
+
+
+def points_redeemed(where: ImpactFilter) -> int:
+    """Points of the vouchers handed over at a counter in the period."""
+    vouchers = Voucher.objects.filter(
+        _during(where, "redemption__redeemed_at"), _in_place(where, "district")
+    )
+    return vouchers.aggregate(points=Sum("points"))["points"] or 0
+
+
+def dashboard_figures(where: ImpactFilter) -> DashboardFigures:
+    by_category = where.category_id is not None
+    return DashboardFigures(
+        impact=impact_summary(where),
+        households=None if by_category else households_helped(where),
+        points_granted=None if by_category else points_granted(where),
+        points_redeemed=None if by_category else points_redeemed(where),
+    )
+
+
+# -- series for the charts ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One bar of a chart and one line of its table."""
+
+    key: str
+    name_th: str
+    name_en: str
+    kg: Decimal
+    meals: Decimal
+    kgco2e: Decimal
+    lines: int = 0
+    rank: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.name_th if (get_language() or "th").startswith("th") else self.name_en
+
+
+def _rows(breakdown: list[dict]) -> list[Row]:
+    return [
+        Row(
+            key=row["key"],
+            name_th=row["name_th"],
+            name_en=row["name_en"],
+            kg=row["kg"] or ZERO,
+            meals=row["meals"] or ZERO,
+            kgco2e=row["kgco2e"] or ZERO,
+            lines=row["lines"] or 0,
+        )
+        for row in breakdown
+    ]
+
+
+def by_month(where: ImpactFilter) -> list[Row]:
+    return _rows(impact_breakdown(where, by="month"))
+
+
+def by_week(where: ImpactFilter) -> list[Row]:
+    """Totals per ISO week (``key`` is the week's Monday) from the daily rollups."""
+    cells = ImpactDaily.objects.filter(_on_days(where, "day"), _in_place(where, "district"))
+    if where.category_id is not None:
+        cells = cells.filter(category_id=where.category_id)
+    weeks = (
+        cells.annotate(week=TruncWeek("day"))
+        .values("week")
+        .annotate(kg=Sum("kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"), lines=Sum("line_count"))
+        .order_by("week")
+    )
+    return [
+        Row(
+            key=_as_date(row["week"]).isoformat(),
+            name_th=_as_date(row["week"]).isoformat(),
+            name_en=_as_date(row["week"]).isoformat(),
+            kg=row["kg"],
+            meals=row["meals"],
+            kgco2e=row["kgco2e"],
+            lines=row["lines"],
+        )
+        for row in weeks
+    ]
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def by_category(where: ImpactFilter) -> list[Row]:
+    return _rows(impact_breakdown(where, by="category"))
+
+
+def by_group(where: ImpactFilter) -> list[Row]:
+    """Every group in the place, largest first; groups with nothing show as zero."""
+    found = {row.key: row for row in _rows(impact_breakdown(where, by="group"))}
+    groups = DistrictGroup.objects.all()
+    if where.group_id is not None:
+        groups = groups.filter(pk=where.group_id)
+    if where.district_id is not None:
+        groups = groups.filter(districts=where.district_id)
+    return _ranked(
+        found.get(group.code) or _empty(group.code, group.name_th, group.name_en)
+        for group in groups
+    )
+
+
+def by_district(where: ImpactFilter) -> list[Row]:
+    """Every district in the place (all 50 city-wide), ranked by kg; none is left out."""
+    found = {row.key: row for row in _rows(impact_breakdown(where, by="district"))}
+    districts = District.objects.filter(_in_place_of_district(where))
+    return _ranked(
+        found.get(district.code) or _empty(district.code, district.name_th, district.name_en)
+        for district in districts
+    )
+
+
+def _in_place_of_district(where: ImpactFilter) -> Q:
+    place = Q()
+    if where.district_id is not None:
+        place &= Q(pk=where.district_id)
+    if where.group_id is not None:
+        place &= Q(group_id=where.group_id)
+    return place
+
+
+def _empty(key: str, name_th: str, name_en: str) -> Row:
+    return Row(key=key, name_th=name_th, name_en=name_en, kg=ZERO, meals=ZERO, kgco2e=ZERO)
+
+
+def _ranked(rows: Iterable[Row]) -> list[Row]:
+    ordered = sorted(rows, key=lambda row: (-row.kg, row.key))
+    return [
+        Row(**{**row.__dict__, "rank": position}) for position, row in enumerate(ordered, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    figures: DashboardFigures
+    months: list[Row]
+    weeks: list[Row]
+    groups: list[Row]
+    districts: list[Row]
+    categories: list[Row]
+
+
+def dashboard(where: ImpactFilter) -> Dashboard:
+    return Dashboard(
+        figures=dashboard_figures(where),
+        months=by_month(where),
+        weeks=by_week(where),
+        groups=by_group(where),
+        districts=by_district(where),
+        categories=by_category(where),
+    )
+
+
+# -- outstanding points against stock on hand ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class StockCover:
+    """A district's unspent points against the points value of the stock it can hand out.
+
+    ``stock_points`` values each item's available, unexpired quantity at the district's
+    price (the catalogue's where it has none), rounded down to whole points.
+    """
+
+    district: District
+    outstanding_points: int
+    stock_points: int
+
+    @property
+    def difference(self) -> int:
+        """Positive: more stock than points can claim; negative: points the stock cannot meet."""
+        return self.stock_points - self.outstanding_points
+
+    @property
+    def cover_percent(self) -> int | None:
+        if not self.outstanding_points:
+            return None
+        return self.stock_points * 100 // self.outstanding_points
+
+
+@dataclass(frozen=True)
+class SuggestedTransfer:
+    from_district: District
+    to_district: District
+    points: int
+    same_group: bool
+
+
+@dataclass(frozen=True)
+class StockCoverReport:
+    districts: list[StockCover]
+    transfers: list[SuggestedTransfer] = field(default_factory=list)
+
+
+def _stock_points() -> dict[int, int]:
+    today = timezone.localdate()
+    fresh = Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
+    available = (
+        Lot.objects.filter(fresh, on_hand__gt=F("reserved"))
+        .order_by()
+        .values("district_id", "item_id")
+        .annotate(quantity=Sum(F("on_hand") - F("reserved")))
+    )
+    own_prices = {
+        (price.district_id, price.item_id): price.points_price
+        for price in DistrictPrice.objects.all()
+    }
+    catalogue = dict(Item.objects.values_list("pk", "points_price"))
+    worth: dict[int, Decimal] = defaultdict(Decimal)
+    for row in available:
+        district, item = row["district_id"], row["item_id"]
+        price = own_prices.get((district, item), catalogue[item])
+        worth[district] += row["quantity"] * price
+    return {
+        district: int(value.to_integral_value(rounding=ROUND_FLOOR))
+        for district, value in worth.items()
+    }
+
+
+def stock_cover(viewer: User) -> StockCoverReport:
+    """Every district's points against its stock, and transfers that would even them out.
+
+    Transfers are suggested from districts whose stock is worth more than their households'
+    points to districts short of stock, largest first, within the same district group before
+    across groups. Admins see the city; district staff their district and the transfers to
+    or from it.
+    """
+    outstanding = dict(
+        Household.objects.order_by()
+        .values("district_id")
+        .annotate(points=Sum("balance"))
+        .values_list("district_id", "points")
+    )
+    stock = _stock_points()
+    covers = [
+        StockCover(
+            district=district,
+            outstanding_points=outstanding.get(district.pk) or 0,
+            stock_points=stock.get(district.pk, 0),
+        )
+        for district in District.objects.select_related("group")
+    ]
+    transfers = _suggested_transfers(covers)
+    if viewer.role != Role.ADMIN:
+        mine = viewer.district_id
+        covers = [cover for cover in covers if cover.district.pk == mine]
+        transfers = [
+            move for move in transfers if mine in (move.from_district.pk, move.to_district.pk)
+        ]
+    covers.sort(key=lambda cover: (cover.difference, cover.district.code))
+    return StockCoverReport(districts=covers, transfers=transfers)
+
+
+def _suggested_transfers(covers: list[StockCover]) -> list[SuggestedTransfer]:
+    spare = {cover.district.pk: cover.difference for cover in covers if cover.difference > 0}
+    short = {cover.district.pk: -cover.difference for cover in covers if cover.difference < 0}
+    districts = {cover.district.pk: cover.district for cover in covers}
+    suggestions: list[SuggestedTransfer] = []
+    for same_group in (True, False):
+        for needy in sorted(short, key=lambda pk: (-short[pk], districts[pk].code)):
+            for giver in sorted(spare, key=lambda pk: (-spare[pk], districts[pk].code)):
+                if short[needy] == 0:
+                    break
+                together = districts[giver].group_id == districts[needy].group_id
+                if spare[giver] == 0 or (same_group and not together):
+                    continue
+                points = min(spare[giver], short[needy])
+                spare[giver] -= points
+                short[needy] -= points
+                suggestions.append(
+                    SuggestedTransfer(districts[giver], districts[needy], points, together)
+                )
+    return suggestions
+
+
+# -- open data ----------------------------------------------------------------------------
+
+
+def open_data_min_count() -> int:
+    """Counts of people, households, donors and drop-offs below this are not published."""
+    return int(getattr(settings, "FOODBANK_OPEN_DATA_MIN_COUNT", 5))
+
+
+#: The counts that describe people or organisations, and so are suppressed when small.
+COUNTS = ("dropoffs", "donors", "people_reached", "households_helped")
+
+
+@dataclass(frozen=True)
+class OpenDataRow:
+    """Impact of one district in one month, safe to publish: totals only, small counts
+    suppressed (``None``, named in ``suppressed``)."""
+
+    month: date
+    district_code: str
+    district_th: str
+    district_en: str
+    group_code: str
+    kg: Decimal
+    meals: Decimal
+    kgco2e: Decimal
+    dropoffs: int | None
+    donors: int | None
+    people_reached: int | None
+    households_helped: int | None
+    suppressed: list[str]
+
+
+def _month_range(start: date | None, end: date | None, field_name: str) -> Q:
+    period = Q()
+    if start is not None:
+        period &= Q(**{f"{field_name}__gte": start.replace(day=1)})
+    if end is not None:
+        period &= Q(**{f"{field_name}__lte": end})
+    return period
+
+
+def open_data(*, date_from: date | None = None, date_to: date | None = None) -> list[OpenDataRow]:
+    """Impact by district and month from the monthly rollups; whole months only.
+
+    ``date_from`` and ``date_to`` choose the months they fall in.
+    """
+    months = _month_range(date_from, date_to, "month")
+    cells: dict[tuple[date, int], dict] = defaultdict(
+        lambda: {"kg": ZERO, "meals": ZERO, "kgco2e": ZERO} | dict.fromkeys(COUNTS, 0)
+    )
+    for row in (
+        ImpactMonthly.objects.filter(months)
+        .order_by()
+        .values("month", "district_id")
+        .annotate(kg=Sum("kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"))
+    ):
+        cells[(row["month"], row["district_id"])].update(
+            kg=row["kg"], meals=row["meals"], kgco2e=row["kgco2e"]
+        )
+    for month, district, count in DropOffMonthly.objects.filter(months).values_list(
+        "month", "district_id", "dropoff_count"
+    ):
+        cells[(month, district)]["dropoffs"] = count
+    for month, district, count in (
+        DonorActivityMonthly.objects.filter(months)
+        .order_by()
+        .values("month", "district_id")
+        .annotate(donors=Count("donor_id", distinct=True))
+        .values_list("month", "district_id", "donors")
+    ):
+        cells[(month, district)]["donors"] = count
+    distributed = _month_range(date_from, date_to, "distributed_on")
+    if date_to is not None:
+        distributed &= Q(distributed_on__lte=_last_of_month(date_to))
+    for month, district, people in (
+        Distribution.objects.filter(distributed)
+        .annotate(month=TruncMonth("distributed_on"))
+        .order_by()
+        .values("month", "district_id")
+        .annotate(people=Sum("people_reached"))
+        .values_list("month", "district_id", "people")
+    ):
+        cells[(_as_date(month), district)]["people_reached"] = people
+    for (month, district), households in _households_by_month(date_from, date_to).items():
+        cells[(month, district)]["households_helped"] = len(households)
+    return _published(cells)
+
+
+def _last_of_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+
+
+def _households_by_month(start: date | None, end: date | None) -> dict[tuple[date, int], set[int]]:
+    """Households helped per district and month, from the store and by surplus, each once."""
+    where = ImpactFilter(
+        date_from=start.replace(day=1) if start else None,
+        date_to=_last_of_month(end) if end else None,
+    )
+    helped: dict[tuple[date, int], set[int]] = defaultdict(set)
+    store = (
+        Redemption.objects.filter(_during(where, "redeemed_at"))
+        .annotate(month=TruncMonth("redeemed_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("month", "voucher__district_id", "voucher__household_id")
+    )
+    surplus = (
+        DistributionHousehold.objects.filter(_on_days(where, "distribution__distributed_on"))
+        .annotate(month=TruncMonth("distribution__distributed_on"))
+        .values_list("month", "distribution__district_id", "household_id")
+    )
+    for month, district, household in [*store, *surplus]:
+        helped[(_as_date(month), district)].add(household)
+    return helped
+
+
+def _published(cells: dict[tuple[date, int], dict]) -> list[OpenDataRow]:
+    least = open_data_min_count()
+    districts = {district.pk: district for district in District.objects.select_related("group")}
+    rows = []
+    for (month, district_id), figures in sorted(
+        cells.items(), key=lambda cell: (cell[0][0], districts[cell[0][1]].code)
+    ):
+        district = districts[district_id]
+        hidden = [name for name in COUNTS if 0 < figures[name] < least]
+        rows.append(
+            OpenDataRow(
+                month=month,
+                district_code=district.code,
+                district_th=district.name_th,
+                district_en=district.name_en,
+                group_code=district.group.code,
+                kg=figures["kg"],
+                meals=figures["meals"],
+                kgco2e=figures["kgco2e"],
+                suppressed=hidden,
+                **{name: None if name in hidden else figures[name] for name in COUNTS},
+            )
+        )
+    return rows

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("impact/", views.dashboard, name="impact"),
+    path("impact/report/", views.report, name="report"),
+    path("impact/report.csv", views.report_csv, name="report-csv"),
+    path("impact/report.xlsx", views.report_xlsx, name="report-xlsx"),
+    path("impact/stock-cover/", views.stock_cover, name="stock-cover"),
+    path(
+        "distributions/<int:pk>/households/",
+        views.households_reached,
+        name="households-reached",
+    ),
+    path("open-data/", views.open_data, name="open-data"),
+    path("open-data/impact.csv", views.open_data_csv, name="open-data-csv"),
+]

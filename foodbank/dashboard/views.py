@@ -1,0 +1,254 @@
+"""Pages: the impact dashboard, the period report and its exports, points against stock,
+households a distribution reached, and the public open data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from donors.models import Distribution
+from donors.selectors import ImpactFilter, impact_filter_for
+from foodbank.accounts.decorators import role_required
+from foodbank.accounts.models import Role, User
+from foodbank.accounts.permissions import signed_in_user
+from foodbank.accounts.scoping import scope_to_district
+from foodbank.districts.models import District, DistrictGroup
+from foodbank.web.submit import submitted
+
+from . import charts, reports, selectors, services, spreadsheets
+from .forms import MEASURES, DashboardFilterForm, HouseholdsReachedForm, OpenDataFilterForm
+
+VIEWERS = (Role.ADMIN, Role.DISTRICT_STAFF)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """What the filters chose: the form (with its errors), the filter and the query."""
+
+    form: DashboardFilterForm
+    where: ImpactFilter
+    query: str
+    measure: str
+
+
+def _chosen(request: HttpRequest, user: User) -> Chosen:
+    """The filters from the query; invalid ones show their errors and fall back to this
+    year. District staff naming another district get 404 (``impact_filter_for``)."""
+    form = DashboardFilterForm(request.GET or None, user=user)
+    if not form.is_bound:
+        form = DashboardFilterForm({}, user=user)
+    codes = form.codes() if form.is_valid() else DashboardFilterForm.default_codes()
+    if user.role != Role.ADMIN:
+        codes["district"] = request.GET.get("district") or None
+    try:
+        where = impact_filter_for(user, **codes)
+    except ValidationError:
+        where = impact_filter_for(user, **DashboardFilterForm.default_codes())
+    measure = (form.cleaned_data.get("measure") if form.is_valid() else None) or "kg"
+    query = urlencode({key: value for key, value in request.GET.items() if value})
+    return Chosen(form, where, query, measure)
+
+
+def _bars(rows: list[selectors.Row], measure: str, *, by_name: bool = True) -> list[charts.Bar]:
+    return [charts.Bar(row.name if by_name else row.key, getattr(row, measure)) for row in rows]
+
+
+def _charts(board: selectors.Dashboard, measure: str) -> dict:
+    unit = str(MEASURES[measure])
+    return {
+        "months": charts.columns(
+            chart_id="chart-months",
+            title=_("By month (%(unit)s)") % {"unit": unit},
+            bars=_bars(board.months, measure, by_name=False),
+            unit=unit,
+        ),
+        "weeks": charts.columns(
+            chart_id="chart-weeks",
+            title=_("By week (%(unit)s)") % {"unit": unit},
+            bars=_bars(board.weeks, measure, by_name=False),
+            unit=unit,
+        ),
+        "groups": charts.ranked_bars(
+            chart_id="chart-groups",
+            title=_("By district group (%(unit)s)") % {"unit": unit},
+            bars=_bars(board.groups, measure),
+            unit=unit,
+        ),
+        "categories": charts.ranked_bars(
+            chart_id="chart-categories",
+            title=_("By food category (%(unit)s)") % {"unit": unit},
+            bars=_bars(board.categories, measure),
+            unit=unit,
+        ),
+    }
+
+
+@role_required(*VIEWERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    chosen = _chosen(request, user)
+    board = selectors.dashboard(chosen.where)
+    context = {
+        "chosen": chosen,
+        "board": board,
+        "charts": _charts(board, chosen.measure),
+        "measure_label": MEASURES[chosen.measure],
+        "period": reports.period_label(chosen.where),
+        "records": _records_query(chosen.where),
+    }
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _records_query(where: ImpactFilter) -> str:
+    """The period as the record lists take it (their own filter names)."""
+    query = {"date_from": where.date_from, "date_to": where.date_to}
+    return urlencode({key: value.isoformat() for key, value in query.items() if value})
+
+
+@role_required(*VIEWERS)
+def report(request: HttpRequest) -> HttpResponse:
+    """The period report, ready to print, in the city's wording (Thai or English)."""
+    user = signed_in_user(request)
+    chosen = _chosen(request, user)
+    board = selectors.dashboard(chosen.where)
+    language = "th" if (get_language() or "th").startswith("th") else "en"
+    other = "en" if language == "th" else "th"
+    context = {
+        "chosen": chosen,
+        "board": board,
+        "period": reports.period_label(chosen.where),
+        "impact_sentence": reports.impact_sentence(board, language),
+        "store_sentence": reports.store_sentence(board, language),
+        "other_language": other,
+        "other_impact_sentence": reports.impact_sentence(board, other),
+        "other_store_sentence": reports.store_sentence(board, other),
+        "place": _place_name(chosen.where),
+        "made_on": reports.calendar_date(timezone.localdate()),
+    }
+    return render(request, "dashboard/report.html", context)
+
+
+def _place_name(where: ImpactFilter) -> str:
+    if where.district_id is not None:
+        return District.objects.get(pk=where.district_id).name
+    if where.group_id is not None:
+        return DistrictGroup.objects.get(pk=where.group_id).name
+    return _("The whole city")
+
+
+def _file_name(where: ImpactFilter, extension: str) -> str:
+    start = where.date_from.isoformat() if where.date_from else "start"
+    end = where.date_to.isoformat() if where.date_to else "today"
+    return f"impact-{start}-{end}.{extension}"
+
+
+@role_required(*VIEWERS)
+def report_csv(request: HttpRequest) -> HttpResponse:
+    chosen = _chosen(request, signed_in_user(request))
+    tables = reports.report_tables(selectors.dashboard(chosen.where), chosen.where)
+    response = HttpResponse(spreadsheets.as_csv(tables), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(chosen.where, "csv")}"'
+    return response
+
+
+@role_required(*VIEWERS)
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    chosen = _chosen(request, signed_in_user(request))
+    tables = reports.report_tables(selectors.dashboard(chosen.where), chosen.where)
+    response = HttpResponse(spreadsheets.as_xlsx(tables), content_type=spreadsheets.XLSX_TYPE)
+    name = _file_name(chosen.where, "xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(*VIEWERS)
+def stock_cover(request: HttpRequest) -> HttpResponse:
+    """Households' unspent points against the stock that can meet them, per district."""
+    cover = selectors.stock_cover(signed_in_user(request))
+    return render(request, "dashboard/stock_cover.html", {"cover": cover})
+
+
+@role_required(*VIEWERS)
+def households_reached(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record which registered households were among the people a distribution reached."""
+    user = signed_in_user(request)
+    distribution = get_object_or_404(
+        scope_to_district(Distribution.objects.select_related("district"), user), pk=pk
+    )
+    form = HouseholdsReachedForm(request.POST or None)
+
+    def record() -> None:
+        services.record_households_reached(
+            distribution=distribution, national_ids=form.numbers(), by=user
+        )
+
+    if submitted(request, form, record):
+        form = HouseholdsReachedForm()
+    reached = distribution.households_reached.select_related("household__district")
+    context = {"distribution": distribution, "form": form, "reached": reached}
+    return render(request, "dashboard/households_reached.html", context)
+
+
+def _open_data_rows(request: HttpRequest) -> tuple[OpenDataFilterForm, list]:
+    form = OpenDataFilterForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.open_data(date_from=period.get("date_from"), date_to=period.get("date_to"))
+    return form, rows
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """Public: impact by district and month, no personal data, small counts suppressed."""
+    form, rows = _open_data_rows(request)
+    context = {
+        "form": form,
+        "rows": rows,
+        "least": selectors.open_data_min_count(),
+        "query": urlencode({key: value for key, value in request.GET.items() if value}),
+    }
+    return render(request, "dashboard/open_data.html", context)
+
+
+def open_data_csv(request: HttpRequest) -> HttpResponse:
+    _form, rows = _open_data_rows(request)
+    table = reports.Table(
+        "open data",
+        [
+            "month",
+            "district_code",
+            "district_th",
+            "district_en",
+            "group",
+            "kg",
+            "meals",
+            "kgco2e",
+            *selectors.COUNTS,
+        ],
+        [
+            [
+                row.month.strftime("%Y-%m"),
+                row.district_code,
+                row.district_th,
+                row.district_en,
+                row.group_code,
+                reports.two_places(row.kg).replace(",", ""),
+                reports.two_places(row.meals).replace(",", ""),
+                reports.two_places(row.kgco2e).replace(",", ""),
+                *[
+                    "" if getattr(row, name) is None else getattr(row, name)
+                    for name in selectors.COUNTS
+                ],
+            ]
+            for row in rows
+        ],
+    )
+    body = spreadsheets.as_csv([table], titles=False)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="impact-by-district-and-month.csv"'
+    return response
