@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from operator import itemgetter
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -25,9 +25,6 @@ from foodbank.districts.models import District
 
 from ..models import Destination, DonorType, FoodCategory
 from ..models.dropoffs import MAX_LINE_KG
-
-if TYPE_CHECKING:
-    from _csv import Reader
 
 REQUIRED = ("received_on", "district", "donor", "category", "weight_kg")
 OPTIONAL = ("donor_type", "destination", "expiry_date", "quantity", "unit", "dropoff_ref")
@@ -78,19 +75,33 @@ class CheckedFile:
     category_ids: set[int] = field(default_factory=set)
 
 
-class _FileCheck:
+class FileCheck:
     """Checks one file's records in order and groups the good ones into drop-offs.
 
-    Each cache maps a cell exactly as written to its checked value, so a repeated cell costs
-    one look-up; only a cell seen for the first time is stripped, parsed and checked.
+    ``check`` may be called for a few records at a time, so that they can be written while
+    the next ones are checked. Each cache maps a cell exactly as written to its checked
+    value: a repeated cell costs one look-up; only a new one is stripped, parsed, checked.
     """
 
-    def __init__(self, header: list[str], now: datetime) -> None:
+    def __init__(self, content: bytes) -> None:
+        self.file = CheckedFile()
+        self.finished = False
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self._refuse(_("the file is not UTF-8 text"))
+            return
+        self.reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(self.reader, None) or []
+        missing = [column for column in REQUIRED if column not in header]
+        if missing:
+            self._refuse(_("missing column(s): %(c)s") % {"c": ", ".join(missing)})
+            return
         # A column the header lacks, or a short row's missing cells, read the padding "".
         self.width = len(header)
         position = {name: index for index, name in enumerate(header)}
         self.pick = itemgetter(*(position.get(c, self.width) for c in REQUIRED + OPTIONAL))
-        self.now = now
+        self.now = timezone.now()
         self.district_codes = dict(District.objects.values_list("code", "pk"))
         self.category_names: dict[str, int] = {}
         for pk, *names in FoodCategory.objects.values_list("pk", "slug", "name_th", "name_en"):
@@ -103,21 +114,28 @@ class _FileCheck:
         self.expiries: dict[str, str] = {}
         self.destinations = {"": Destination.FORWARD.value} | {v: v for v in Destination.values}
         self.donor_types = {"": DonorType.OTHER.value} | {v: v for v in DonorType.values}
-        self.file = CheckedFile()
         self.groups: dict[str | tuple[date, int, str], int] = {}
+        self.counts: list[int] = []
 
-    def check(self, reader: Reader) -> CheckedFile:
-        """Check the records ``reader`` has left, in order; returns the checked file.
+    def _refuse(self, problem: str) -> None:
+        self.file.problems.append((1, problem))
+        self.finished = True
+
+    def check(self, records: int | None = None) -> bool:
+        """Check the next ``records`` records (all by default); ``False`` once all are read.
 
         One loop with every cache in a local name: the per-row path is a few look-ups.
         """
-        width, pick, file, groups, counts = self.width, self.pick, self.file, self.groups, []
+        if self.finished:
+            return False
+        reader, file, seen = self.reader, self.file, 0
+        width, pick, groups, counts = self.width, self.pick, self.groups, self.counts
         districts, categories, donors = self.districts, self.categories, self.donors
         destinations, donor_types = self.destinations, self.donor_types
         expiries, receipts, plain_weight = self.expiries, self.received, PLAIN_WEIGHT.fullmatch
         dropoffs, lines, problems = file.dropoffs, file.lines, file.problems
         donor_rows = file.donors
-        for record in reader:
+        for seen, record in enumerate(islice(reader, records), start=1):  # noqa: B007 - read after
             if len(record) == width:
                 record.append("")
             elif record:
@@ -164,7 +182,11 @@ class _FileCheck:
                     destination,
                 )
             )
-        return file
+        if records is None or seen < records:
+            self.finished = True
+            if not file.lines and not file.problems:
+                file.problems.append((1, _("the file has no rows")))
+        return not self.finished
 
     def _district(self, cell: str) -> int:
         code = cell.strip()
@@ -265,17 +287,6 @@ def _number(value: str, column: str) -> str:
 
 def check_file(content: bytes) -> CheckedFile:
     """Check every row of a file and group the good ones into drop-offs."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return CheckedFile(problems=[(1, _("the file is not UTF-8 text"))])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None) or []
-    missing = [column for column in REQUIRED if column not in header]
-    if missing:
-        problem = _("missing column(s): %(c)s") % {"c": ", ".join(missing)}
-        return CheckedFile(problems=[(1, problem)])
-    checked = _FileCheck(header, timezone.now()).check(reader)
-    if not checked.lines and not checked.problems:
-        checked.problems.append((1, _("the file has no rows")))
-    return checked
+    check = FileCheck(content)
+    check.check()
+    return check.file

@@ -6,18 +6,21 @@ optional ``donor_type``, ``destination`` (default ``forward``), ``expiry_date``,
 ``quantity``, ``unit`` and ``dropoff_ref``. Rows with the same ``dropoff_ref`` (or, without
 one, the same day, district and donor) make one drop-off.
 
-Every row is checked first; a file with any bad row imports nothing unless the import was
-asked to take the good rows. Writing happens in one transaction; the impact is computed by
+Every row is checked; a file with any bad row imports nothing unless the import was asked
+to take the good rows. Writing happens in one transaction (on PostgreSQL, batch by batch
+as the rows are checked, rolled back if a bad row turns up); the impact is computed by
 tasks after it commits.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from itertools import islice
+from operator import itemgetter
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
@@ -41,10 +44,11 @@ from ..models import (
 )
 from .dropoffs import COMPUTE_IMPACT
 from .impact import COMPUTE_BATCH
-from .import_checks import CheckedFile, Line, check_file
+from .import_checks import CheckedFile, FileCheck, Line
 
 WRITE_BATCH = 5000
-#: Lines per COPY message on PostgreSQL; progress is reported after each.
+#: Lines per COPY on PostgreSQL (checked while the one before is written); progress is
+#: reported after each.
 COPY_BATCH = 50_000
 #: After writing this many lines, PostgreSQL's statistics of the drop-off tables are
 #: refreshed in the import's transaction, as its manual advises after a bulk load: the
@@ -95,27 +99,43 @@ def _donor_ids(checked: CheckedFile) -> dict[str, int]:
     return known
 
 
-def _in_dropoff_order(lines: list[Line]) -> list[Line]:
-    """The lines drop-off by drop-off (a stable sort, nearly free for files in that order)."""
-    return sorted(lines, key=lambda line: line[0])
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off for the duration (back as it was after).
+
+    An import builds hundreds of thousands of tuples of strings and numbers, never a cycle;
+    the collector would walk them again and again as they pile up, for nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Refused(Exception):
+    """A file with bad rows, not to be imported: what was already written is rolled back."""
 
 
 def _write(
-    dropoff_import: DropOffImport,
-    checked: CheckedFile,
-    by: User | None,
-    progress: Callable[[int], None],
+    dropoff_import: DropOffImport, check: FileCheck, progress: Callable[[int], None]
 ) -> list[int]:
-    """Write the drop-offs and their lines; returns the drop-offs' ids, ascending."""
+    """Check the file and write its drop-offs and lines; returns the drop-offs' ids.
+
+    Raises ``_Refused`` (after checking every row) when the file has bad rows and the
+    import was not asked to take the good ones.
+    """
+    if connection.vendor == "postgresql":
+        return _stream(dropoff_import, check, progress)
+    checked, by = check.file, dropoff_import.created_by
+    check.check()
+    if checked.problems and not dropoff_import.skip_bad_rows:
+        raise _Refused
     if not checked.lines:
         return []
     donors = _donor_ids(checked)
-    if connection.vendor == "postgresql":
-        ids = _copy(dropoff_import, checked, donors, by, progress)
-        if len(checked.lines) >= ANALYZE_AFTER:
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {DropOff._meta.db_table}, {DropOffLine._meta.db_table}")
-        return ids
     dropoffs = DropOff.objects.bulk_create(
         (
             DropOff(
@@ -132,7 +152,7 @@ def _write(
         ),
         batch_size=WRITE_BATCH,
     )
-    lines, done = _in_dropoff_order(checked.lines), 0
+    lines, done = sorted(checked.lines, key=itemgetter(0)), 0
     for start in range(0, len(lines), WRITE_BATCH):
         chunk = lines[start : start + WRITE_BATCH]
         DropOffLine.objects.bulk_create(
@@ -216,12 +236,6 @@ def _dropoff_ids(count: int) -> list[int]:
         return sorted(pk for (pk,) in cursor.fetchall())
 
 
-def _batches(lines: list[Line], size: int) -> Iterator[list[Line]]:
-    rest = iter(lines)
-    while batch := list(islice(rest, size)):
-        yield batch
-
-
 def _lines_text(lines: list[Line], ids: list[int]) -> str:
     return "".join(
         f"{ids[index]}\t{number}\t{category}\t{weight}\t{quantity or NULL}\t"
@@ -230,48 +244,71 @@ def _lines_text(lines: list[Line], ids: list[int]) -> str:
     )
 
 
-def _copy(
-    dropoff_import: DropOffImport,
-    checked: CheckedFile,
-    donors: dict[str, int],
-    by: User | None,
-    progress: Callable[[int], None],
+def _stream(
+    dropoff_import: DropOffImport, check: FileCheck, progress: Callable[[int], None]
 ) -> list[int]:
-    """PostgreSQL: write the drop-offs, then their lines, with COPY in COPY's text format.
+    """PostgreSQL: COPY each batch of lines while the next batch is checked, then the drop-offs.
 
-    The drop-offs take their ids from the sequence in one statement first, so each line
-    knows its drop-off's id as it is written. Only ``unit`` is free text (every other value
-    is a number, a date or a checked code), so only ``unit`` is escaped.
+    The server takes one batch while Python checks the next: on two cores the two overlap.
+    Each batch's new drop-offs take their ids from the sequence before its lines go, so a
+    line knows its drop-off's id as it is written; the drop-offs themselves go last, when
+    every donor is known (the foreign keys are checked at commit, or below). Values are in
+    COPY's text format; only ``unit`` is free text (every other value is a number, a date
+    or a checked code), so only ``unit`` is escaped.
 
     When the role may, the foreign keys' triggers are off while the rows go in: checking
-    each row's five references one by one costs PostgreSQL more than writing the row.
+    each row's references one by one costs PostgreSQL more than writing the row.
     ``_hold_referenced_rows`` checks and holds them once per table instead; check
     constraints, unique indexes and NOT NULL apply as always.
     """
-    ids = _dropoff_ids(len(checked.dropoffs))
-    now, by_id = timezone.now().isoformat(), NULL if by is None else str(by.pk)
-    tail = f"\t{by_id}\t{by_id}\t{dropoff_import.pk}\t\t{now}\t{now}\n"
-    status = DropOffStatus.RECEIVED.value
-    dropoffs = "".join(
-        f"{pk}\t{donors[folded]}\t{district_id}\t{status}\t{received.copy_text}{tail}"
-        for pk, (folded, district_id, received) in zip(ids, checked.dropoffs, strict=True)
-    )
-    skip_triggers = _may_skip_triggers()
+    checked, by = check.file, dropoff_import.created_by
+    skip_triggers, written = _may_skip_triggers(), 0
+    ids: list[int] = []
     with connection.cursor() as cursor:
         if skip_triggers:
-            _hold_referenced_rows(checked, donors, by)
             cursor.execute("SET LOCAL session_replication_role = replica")
-        raw = cursor.cursor
-        with raw.copy(f"COPY {DropOff._meta.db_table} (id, {DROPOFF_COLUMNS}) FROM STDIN") as copy:
-            copy.write(dropoffs)
-        done = 0
-        with raw.copy(f"COPY {DropOffLine._meta.db_table} ({LINE_COLUMNS}) FROM STDIN") as copy:
-            for batch in _batches(_in_dropoff_order(checked.lines), COPY_BATCH):
+        more = check.check(COPY_BATCH)
+        while not checked.problems or dropoff_import.skip_bad_rows:
+            ids += _dropoff_ids(len(checked.dropoffs) - len(ids))
+            batch = checked.lines[written:]
+            with cursor.cursor.copy(
+                f"COPY {DropOffLine._meta.db_table} ({LINE_COLUMNS}) FROM STDIN"
+            ) as copy:
                 copy.write(_lines_text(batch, ids))
-                done += len(batch)
-                progress(done)
+                more = more and check.check(COPY_BATCH)
+            written += len(batch)
+            progress(written)
+            if not more and written == len(checked.lines):
+                break
+        else:
+            while check.check(COPY_BATCH):
+                pass
+            raise _Refused
+        if not checked.lines:
+            return []
+        donors = _donor_ids(checked)
+        if skip_triggers:
+            _hold_referenced_rows(checked, donors, by)
+        now, by_id = timezone.now().isoformat(), NULL if by is None else str(by.pk)
+        tail = f"\t{by_id}\t{by_id}\t{dropoff_import.pk}\t\t{now}\t{now}\n"
+        status = DropOffStatus.RECEIVED.value
+        with cursor.cursor.copy(
+            f"COPY {DropOff._meta.db_table} (id, {DROPOFF_COLUMNS}) FROM STDIN"
+        ) as copy:
+            copy.write(
+                "".join(
+                    f"{pk}\t{donors[folded]}\t{district}\t{status}\t{received.copy_text}{tail}"
+                    for pk, (folded, district, received) in zip(ids, checked.dropoffs, strict=True)
+                )
+            )
         if skip_triggers:
             cursor.execute("SET LOCAL session_replication_role = origin")
+        if written >= ANALYZE_AFTER:
+            # What the impact tasks that follow read the new rows by.
+            cursor.execute(
+                f"ANALYZE {DropOff._meta.db_table} (status, received_at), "
+                f"{DropOffLine._meta.db_table} (dropoff_id)"
+            )
     return ids
 
 
@@ -286,26 +323,29 @@ def run_import(
         dropoff_import = DropOffImport.objects.select_for_update().get(pk=dropoff_import_id)
         if dropoff_import.status != ImportStatus.PENDING:
             return dropoff_import
-        checked = check_file(bytes(dropoff_import.content))
-        rows, problems = checked.lines, checked.problems
-        dropoff_import.total_rows = total = len(rows) + len(problems)
-        dropoff_import.problems = [[line, message] for line, message in problems]
-        if problems and not dropoff_import.skip_bad_rows:
+        content = bytes(dropoff_import.content)
+        # Rows are counted as they are checked; until then, the file's lines are the guess.
+        estimate = max(content.count(b"\n"), 1)
+
+        def report(done: int) -> None:
+            cache.set(progress_key(dropoff_import), {"done": done, "total": estimate}, 3600)
+            if progress:
+                progress(done)
+
+        check = FileCheck(content)
+        try:
+            with transaction.atomic(), _without_cycle_collection():
+                created = _write(dropoff_import, check, report)
+        except _Refused:
             dropoff_import.status = ImportStatus.FAILED
         else:
-
-            def report(done: int) -> None:
-                cache.set(progress_key(dropoff_import), {"done": done, "total": total}, 3600)
-                if progress:
-                    progress(done)
-
-            user = dropoff_import.created_by
-            created = _write(dropoff_import, checked, user, report)
             for start in range(0, len(created), COMPUTE_BATCH):
                 enqueue_after_commit(COMPUTE_IMPACT, created[start : start + COMPUTE_BATCH])
             dropoff_import.status = ImportStatus.DONE
-            dropoff_import.imported_lines = len(rows)
-        dropoff_import.done_rows = dropoff_import.total_rows
+            dropoff_import.imported_lines = len(check.file.lines)
+        problems = check.file.problems
+        dropoff_import.problems = [[line, message] for line, message in problems]
+        dropoff_import.total_rows = dropoff_import.done_rows = len(check.file.lines) + len(problems)
         dropoff_import.finished_at = timezone.now()
         # Not the file's content again: it is what was read.
         dropoff_import.save(update_fields=OUTCOME)

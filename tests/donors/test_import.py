@@ -249,18 +249,16 @@ def test_postgresql_keeps_its_triggers_on_after_an_import(tmp_path, districts):
 def test_an_import_is_refused_when_a_row_it_points_to_is_gone(tmp_path, districts, monkeypatch):
     from django.db import IntegrityError
 
-    from donors.services import import_checks, imports
+    from donors.services import imports
 
-    real_check_file = import_checks.check_file
+    real_donor_ids = imports._donor_ids
 
-    def check_file_then_lose_a_category(content):
-        checked = real_check_file(content)
-        checked.category_ids.add(10**9)
-        return checked
+    def donor_ids_and_one_deleted(checked):
+        return {**real_donor_ids(checked), "deleted meanwhile": 10**9}
 
     monkeypatch.setattr(imports, "_may_skip_triggers", lambda: True)
-    monkeypatch.setattr(imports, "check_file", check_file_then_lose_a_category)
-    with pytest.raises(IntegrityError, match="donors_foodcategory"):
+    monkeypatch.setattr(imports, "_donor_ids", donor_ids_and_one_deleted)
+    with pytest.raises(IntegrityError, match="donors_donor"):
         run(str(csv_file(tmp_path, GOOD)))
     assert not DropOffLine.objects.exists()
 
@@ -276,3 +274,16 @@ def test_progress_is_reported_as_lines_are_written(tmp_path, districts, monkeypa
         "  4 rows written",
         "  5 rows written",
     ]
+
+
+def test_a_bad_row_after_lines_were_written_still_imports_nothing(tmp_path, districts, monkeypatch):
+    from donors.services import imports
+
+    monkeypatch.setattr(imports, "COPY_BATCH", 2)
+    rows = [*GOOD, "2024-03-01,1001,Siam Bakery,restaurant,bakery,oops,,"]
+    with pytest.raises(CommandError, match="1 bad row"):
+        run(str(csv_file(tmp_path, rows)))
+    assert DropOffImport.objects.get().problems == [[7, "weight_kg: “oops” is not a number"]]
+    assert not DropOffLine.objects.exists()
+    assert not DropOff.objects.exists()
+    assert not Donor.objects.exists()
