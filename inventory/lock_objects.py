@@ -6,6 +6,7 @@ item (two transfers listing the same items in opposite orders would otherwise de
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -19,6 +20,12 @@ from .models import Item, Lot, StockTake, Transfer
 def lock_lots(lots: QuerySet[Lot]) -> list[Lot]:
     """Lock the lots of ``lots`` (in pk order) and return them with their current sums."""
     return list(lots.select_for_update(of=("self",)).order_by("pk"))
+
+
+def lock_lot_sums(pks: Iterable[int]) -> list[tuple[int, date | None, Decimal]]:
+    """Lock the lots ``pks`` (in pk order); their ids, expiry dates and reserved sums."""
+    lots = Lot.objects.filter(pk__in=list(pks)).select_for_update(of=("self",)).order_by("pk")
+    return list(lots.values_list("pk", "expiry_date", "reserved"))
 
 
 def lock_usable_lots(

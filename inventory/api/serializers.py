@@ -79,10 +79,13 @@ class ItemOutput(serializers.ModelSerializer):
         ]
 
 
-class ItemRefOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Item
-        fields = ["id", "name_th", "name_en", "unit"]
+class ItemRefOutput(serializers.Serializer):
+    """An item named in another answer (a voucher's line, a lot)."""
+
+    id = serializers.IntegerField(read_only=True)
+    name_th = serializers.CharField(read_only=True)
+    name_en = serializers.CharField(read_only=True)
+    unit = serializers.CharField(read_only=True)
 
 
 class DistrictPriceInput(serializers.Serializer):

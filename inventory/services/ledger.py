@@ -6,15 +6,15 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Sum, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import User
 
 from ..errors import LotExpired, NotEnoughStock
-from ..lock_objects import lock_lots
+from ..lock_objects import lock_lot_sums, lock_lots
 from ..models import Lot, Movement, MovementKind, StockTake, Transfer
 
 ZERO = Decimal("0")
@@ -100,18 +100,12 @@ def issue_reserved_lots(
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for lot_id, quantity in takes:
         wanted[lot_id] += quantity
-    for lot in lock_lots(Lot.objects.filter(pk__in=wanted)):
-        if lot.expiry_date is not None and lot.expiry_date < today:
+    for lot_id, expiry_date, reserved in lock_lot_sums(wanted):
+        if expiry_date is not None and expiry_date < today:
             raise LotExpired(fields={"lot": [str(LotExpired.default_message)]})
-        if lot.reserved < wanted[lot.pk]:
-            raise NotEnoughStock(_("Lot %(lot)s no longer holds this.") % {"lot": lot.pk})
-    taken = Case(
-        *(When(pk=lot_id, then=Value(quantity)) for lot_id, quantity in wanted.items()),
-        output_field=Lot._meta.get_field("on_hand"),
-    )
-    Lot.objects.filter(pk__in=wanted).update(
-        on_hand=F("on_hand") - taken, reserved=F("reserved") - taken, updated_at=timezone.now()
-    )
+        if reserved < wanted[lot_id]:
+            raise NotEnoughStock(_("Lot %(lot)s no longer holds this.") % {"lot": lot_id})
+    _take_from_lots(wanted)
     Movement.objects.bulk_create(
         Movement(
             lot_id=lot_id,
@@ -123,3 +117,22 @@ def issue_reserved_lots(
         )
         for lot_id, quantity in takes
     )
+
+
+def _take_from_lots(taken: dict[int, Decimal]) -> None:
+    """Lower the locked lots' on-hand and reserved sums by ``taken`` in one statement.
+
+    Written as SQL because the ORM's equivalent (one CASE branch per lot) costs more to build
+    than the redemption's other statements together; it runs on PostgreSQL and SQLite alike.
+    """
+    table = connection.ops.quote_name(Lot._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(taken))
+    sql = (
+        f"UPDATE {table} SET on_hand = on_hand - taken.column2, "  # noqa: S608
+        f"reserved = reserved - taken.column2, updated_at = %s "
+        f"FROM (VALUES {rows}) AS taken WHERE {table}.id = taken.column1"
+    )
+    values = [value for row in taken.items() for value in row]
+    with connection.cursor() as cursor:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(sql, [now, *values])

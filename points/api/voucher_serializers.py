@@ -5,7 +5,7 @@ from donors.models import FoodCategory
 from inventory.api.serializers import ItemRefOutput
 from inventory.models import Item
 
-from ..models import Household, HouseholdLimit, LimitPeriod, SigningKey, Voucher, VoucherLine
+from ..models import Household, HouseholdLimit, LimitPeriod, SigningKey, Voucher, VoucherStatus
 from ..services.vouchers import voucher_token
 
 
@@ -32,43 +32,33 @@ def at_most_50(lines: list) -> list:
     return lines
 
 
-class VoucherLineOutput(serializers.ModelSerializer):
+class VoucherLineOutput(serializers.Serializer):
     item = ItemRefOutput(read_only=True)
-
-    class Meta:
-        model = VoucherLine
-        fields = ["item", "quantity", "points_each"]
+    quantity = serializers.IntegerField(read_only=True)
+    points_each = serializers.IntegerField(read_only=True)
 
 
-class VoucherOutput(serializers.ModelSerializer):
-    district: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+# Declared field by field rather than as a ModelSerializer: every redemption's answer is
+# built from it, and a plain serializer costs a fraction of the time to build.
+class VoucherOutput(serializers.Serializer):
+    """A voucher as the counter and the household see it."""
+
+    id = serializers.IntegerField(read_only=True)
+    household = serializers.IntegerField(source="household_id", read_only=True)
     first_name = serializers.CharField(source="household.first_name", read_only=True)
-    lines = VoucherLineOutput(many=True, read_only=True)
-    token = serializers.SerializerMethodField()
+    district = serializers.CharField(source="district.code", read_only=True)
+    status = serializers.ChoiceField(choices=VoucherStatus.choices, read_only=True)
+    points = serializers.IntegerField(read_only=True)
+    expires_on = serializers.DateField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
     redeemed_at = serializers.DateTimeField(
         source="redemption.redeemed_at", read_only=True, default=None
     )
-
-    class Meta:
-        model = Voucher
-        fields = [
-            "id",
-            "household",
-            "first_name",
-            "district",
-            "status",
-            "points",
-            "expires_on",
-            "created_at",
-            "redeemed_at",
-            "lines",
-            "token",
-        ]
+    lines = VoucherLineOutput(many=True, read_only=True)
+    token = serializers.SerializerMethodField()
 
     def get_token(self, voucher: Voucher) -> str | None:
-        return voucher_token(voucher) if voucher.status == "issued" else None
+        return voucher_token(voucher) if voucher.status == VoucherStatus.ISSUED else None
 
 
 class ScannedCodeInput(serializers.Serializer):

@@ -84,7 +84,7 @@ class VoucherLine(models.Model):
     points_each = models.PositiveIntegerField(_("points each"))
 
     class Meta:
-        ordering = ["voucher", "pk"]
+        ordering = ["voucher_id", "pk"]
         verbose_name = _("voucher line")
         verbose_name_plural = _("voucher lines")
         constraints = [
@@ -105,7 +105,7 @@ class VoucherAllocation(models.Model):
     quantity = models.DecimalField(max_digits=12, decimal_places=3)
 
     class Meta:
-        ordering = ["line", "lot"]
+        ordering = ["line_id", "lot_id"]
 
     def __str__(self) -> str:
         return f"{self.lot}: {self.quantity}"
