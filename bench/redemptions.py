@@ -129,7 +129,7 @@ def issue_vouchers(count: int, counters: int) -> tuple[list[str], list[str]]:
     return tokens, keys
 
 
-def start_gunicorn() -> subprocess.Popen:
+def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
     env = os.environ | {
         "DATABASE_URL": BENCH_URL,
         "DJANGO_SETTINGS_MODULE": "foodbank.settings.test",
@@ -145,9 +145,9 @@ def start_gunicorn() -> subprocess.Popen:
             "--worker-class",
             "gthread",
             "--workers",
-            "4",
+            str(workers),
             "--threads",
-            "8",
+            str(threads),
             "--log-level",
             "warning",
         ],
@@ -248,6 +248,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[8, 32, 64])
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -258,7 +260,7 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server = start_gunicorn()
+    server = start_gunicorn(args.workers, args.threads)
     rows = []
     try:
         offset = 0
