@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,21 @@ from .services.dropoffs import MAX_LINES, LineInput
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+
+#: The days a period may start or end on. The figures behind a period are read with its
+#: local midnights, which a date at either end of Python's calendar does not have.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def within_calendar(value: date) -> None:
+    """Refuse a period's end that no figure could fall on (a 400 naming it, not a 500)."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(
+            _("Give a date from %(first)s to %(last)s."),
+            code="out_of_calendar",
+            params={"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
 
 
 def weight_field() -> forms.DecimalField:

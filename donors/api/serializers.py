@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from donors.forms import within_calendar
 from donors.models import (
     Destination,
     Distribution,
@@ -302,8 +303,12 @@ class ImpactQuery(serializers.Serializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
-            "from": serializers.DateField(required=False, source="date_from"),
-            "to": serializers.DateField(required=False, source="date_to"),
+            "from": serializers.DateField(
+                required=False, source="date_from", validators=[within_calendar]
+            ),
+            "to": serializers.DateField(
+                required=False, source="date_to", validators=[within_calendar]
+            ),
             "district": serializers.CharField(required=False),
             "group": serializers.CharField(required=False),
             "category": serializers.CharField(required=False),

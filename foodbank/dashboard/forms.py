@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donors.forms import within_calendar
 from donors.models import FoodCategory
 from foodbank.accounts.models import Role, User
 from foodbank.districts.models import District, DistrictGroup
@@ -23,7 +24,10 @@ MEASURES = {"kg": _("kg"), "meals": _("meals"), "kgco2e": _("kgCO2e")}
 
 def _date_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(
-        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=False,
+        validators=[within_calendar],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 

@@ -148,7 +148,9 @@ def points_granted(where: ImpactFilter) -> int:
 def points_redeemed(where: ImpactFilter) -> int:
     """Points of the vouchers handed over at a counter in the period."""
     vouchers = Voucher.objects.filter(
-        _during(where, "redemption__redeemed_at"), _in_place(where, "district")
+        _during(where, "redemption__redeemed_at"),
+        _in_place(where, "district"),
+        redemption__isnull=False,
     )
     return vouchers.aggregate(points=Sum("points"))["points"] or 0
 
@@ -494,7 +496,8 @@ def open_data(*, date_from: date | None = None, date_to: date | None = None) -> 
         .values_list("month", "district_id", "donors")
     ):
         cells[(month, district)]["donors"] = count
-    distributed = _month_range(date_from, date_to, "distributed_on")
+    # Whole months, as the rollups above: up to the end of ``date_to``'s month, not the day.
+    distributed = _month_range(date_from, None, "distributed_on")
     if date_to is not None:
         distributed &= Q(distributed_on__lte=_last_of_month(date_to))
     for month, district, people in (

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -36,6 +37,11 @@ class Chosen:
     where: ImpactFilter
     query: str
     measure: str
+
+    @property
+    def status(self) -> int:
+        """400 when a filter was refused (the page names it and shows this year instead)."""
+        return 400 if self.form.errors else 200
 
 
 def _chosen(request: HttpRequest, user: User) -> Chosen:
@@ -103,7 +109,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "period": reports.period_label(chosen.where),
         "records": _records_query(chosen.where),
     }
-    return render(request, "dashboard/dashboard.html", context)
+    return render(request, "dashboard/dashboard.html", context, status=chosen.status)
 
 
 def _records_query(where: ImpactFilter) -> str:
@@ -132,7 +138,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "place": _place_name(chosen.where),
         "made_on": reports.calendar_date(timezone.localdate()),
     }
-    return render(request, "dashboard/report.html", context)
+    return render(request, "dashboard/report.html", context, status=chosen.status)
 
 
 def _place_name(where: ImpactFilter) -> str:
@@ -141,6 +147,12 @@ def _place_name(where: ImpactFilter) -> str:
     if where.group_id is not None:
         return DistrictGroup.objects.get(pk=where.group_id).name
     return _("The whole city")
+
+
+def _refused(form: Form) -> HttpResponse:
+    """A download asked for with bad filters: 400 naming each field, and no figures."""
+    lines = [f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()]
+    return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
 
 
 def _file_name(where: ImpactFilter, extension: str) -> str:
@@ -152,6 +164,8 @@ def _file_name(where: ImpactFilter, extension: str) -> str:
 @role_required(*VIEWERS)
 def report_csv(request: HttpRequest) -> HttpResponse:
     chosen = _chosen(request, signed_in_user(request))
+    if chosen.form.errors:
+        return _refused(chosen.form)
     tables = reports.report_tables(selectors.dashboard(chosen.where), chosen.where)
     response = HttpResponse(spreadsheets.as_csv(tables), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(chosen.where, "csv")}"'
@@ -161,6 +175,8 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 @role_required(*VIEWERS)
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     chosen = _chosen(request, signed_in_user(request))
+    if chosen.form.errors:
+        return _refused(chosen.form)
     tables = reports.report_tables(selectors.dashboard(chosen.where), chosen.where)
     response = HttpResponse(spreadsheets.as_xlsx(tables), content_type=spreadsheets.XLSX_TYPE)
     name = _file_name(chosen.where, "xlsx")
@@ -197,8 +213,11 @@ def households_reached(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _open_data_rows(request: HttpRequest) -> tuple[OpenDataFilterForm, list]:
+    """The chosen months' rows; none when the period was refused (the form says why)."""
     form = OpenDataFilterForm(request.GET or None)
-    period = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return form, []
+    period = form.cleaned_data if form.is_bound else {}
     rows = selectors.open_data(date_from=period.get("date_from"), date_to=period.get("date_to"))
     return form, rows
 
@@ -212,11 +231,13 @@ def open_data(request: HttpRequest) -> HttpResponse:
         "least": selectors.open_data_min_count(),
         "query": urlencode({key: value for key, value in request.GET.items() if value}),
     }
-    return render(request, "dashboard/open_data.html", context)
+    return render(request, "dashboard/open_data.html", context, status=400 if form.errors else 200)
 
 
 def open_data_csv(request: HttpRequest) -> HttpResponse:
-    _form, rows = _open_data_rows(request)
+    form, rows = _open_data_rows(request)
+    if form.errors:
+        return _refused(form)
     table = reports.Table(
         "open data",
         [

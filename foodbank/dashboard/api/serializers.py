@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from donors.api.serializers import Figure, ImpactQuery
+from donors.forms import within_calendar
 from foodbank.districts.api.serializers import DistrictRefOutput
 
 __all__ = ["ImpactQuery"]
@@ -82,8 +83,12 @@ class OpenDataQuery(serializers.Serializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
-            "from": serializers.DateField(required=False, source="date_from"),
-            "to": serializers.DateField(required=False, source="date_to"),
+            "from": serializers.DateField(
+                required=False, source="date_from", validators=[within_calendar]
+            ),
+            "to": serializers.DateField(
+                required=False, source="date_to", validators=[within_calendar]
+            ),
         }
 
 
