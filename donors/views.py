@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -202,12 +202,16 @@ def dropoff_receipt_email(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("donors:dropoff-receipt", pk=pk)
 
 
-def _statement_donor(request: HttpRequest, pk: int) -> Donor:
-    user = signed_in_user(request)
-    donor = get_object_or_404(Donor, pk=pk)
-    if user.role == Role.DONOR and donor.account_id != user.pk:
-        raise PermissionDenied
-    return donor
+#: The first year a statement can be asked for (as through the API).
+FIRST_STATEMENT_YEAR = 2000
+
+
+def _statement_donor(request: HttpRequest, pk: int, year: int) -> Donor:
+    """The donor of a statement the user may read; 404 for a donor out of their scope (another
+    donor, or one who never gave in a staff member's district) or a year with no statement."""
+    if not FIRST_STATEMENT_YEAR <= year <= timezone.localdate().year:
+        raise Http404
+    return get_object_or_404(receipts_read.donors_served_by(signed_in_user(request)), pk=pk)
 
 
 def _statement_page(
@@ -231,14 +235,14 @@ def _statement_page(
 
 @role_required(*STAFF, Role.DONOR)
 def donor_statement(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    return _statement_page(request, _statement_donor(request, pk), year)
+    return _statement_page(request, _statement_donor(request, pk, year), year)
 
 
 @require_POST
 @role_required(*STAFF, Role.DONOR)
 def donor_statement_email(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     user = signed_in_user(request)
-    donor = get_object_or_404(receipts_read.donors_served_by(user), pk=pk)
+    donor = _statement_donor(request, pk, year)
     try:
         record = receipts.email_statement(donor=donor, year=year, by=user)
     except ApplicationError as error:

@@ -125,7 +125,7 @@ def test_a_donor_signs_up_announces_and_reads_the_receipt(client, people):
 def test_a_donor_cannot_read_another_donors_statement(client, people):
     other = DonorFactory()
     client.force_login(people.donor)
-    assert client.get(f"/donors/{other.pk}/statement/2026/").status_code == 403
+    assert client.get(f"/donors/{other.pk}/statement/2026/").status_code == 404
 
 
 def test_an_upload_is_imported_with_progress(client, people):
