@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 from operator import itemgetter
+from typing import TypeVar
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -25,6 +27,9 @@ from foodbank.districts.models import District
 
 from ..models import Destination, DonorType, FoodCategory
 from ..models.dropoffs import MAX_LINE_KG
+
+#: The largest quantity a line's column holds (12 digits, 3 of them decimals).
+MAX_QUANTITY = Decimal("999999999.999")
 
 REQUIRED = ("received_on", "district", "donor", "category", "weight_kg")
 OPTIONAL = ("donor_type", "destination", "expiry_date", "quantity", "unit", "dropoff_ref")
@@ -36,6 +41,9 @@ NOON = time(12, 0)
 PLAIN_WEIGHT = re.compile(
     r"(?:[1-9][0-9]{0,3}|1[0-9]{4})(?:\.[0-9]{1,3})?|0\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9])"
 )
+
+
+Parsed = TypeVar("Parsed", date, datetime)
 
 
 class RowError(ValueError):
@@ -229,7 +237,7 @@ class FileCheck:
         value = cell.strip()
         if not value:
             return None
-        day = parse_date(value)
+        day = _parse(parse_date, value)
         if day is None:
             raise RowError(_("expiry_date: “%(v)s” is not a date") % {"v": value})
         self.expiries[cell] = iso = day.isoformat()
@@ -244,10 +252,19 @@ class FileCheck:
         return when
 
 
+def _parse(parse: Callable[[str], Parsed | None], value: str) -> Parsed | None:
+    """``parse_date`` or ``parse_datetime``; a well-formed day or time that does not exist
+    (30 February, 25:00) reads as not a date rather than raising."""
+    try:
+        return parse(value)
+    except ValueError:
+        return None
+
+
 def _received_at(value: str, now: datetime) -> datetime:
-    moment = parse_datetime(value) if "T" in value or " " in value else None
+    moment = _parse(parse_datetime, value) if "T" in value or " " in value else None
     if moment is None:
-        day = parse_date(value)
+        day = _parse(parse_date, value)
         if day is None:
             raise RowError(_("received_on: “%(v)s” is not a date (YYYY-MM-DD)") % {"v": value})
         moment = datetime.combine(day, NOON)
@@ -269,7 +286,12 @@ def _weight(value: str) -> str:
 
 def _quantity(cell: str) -> str | None:
     value = cell.strip()
-    return _number(value, "quantity") if value else None
+    if not value:
+        return None
+    quantity = _number(value, "quantity")
+    if Decimal(quantity) > MAX_QUANTITY:
+        raise RowError(_("quantity: at most %(max)s") % {"max": MAX_QUANTITY})
+    return quantity
 
 
 def _number(value: str, column: str) -> str:

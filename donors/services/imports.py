@@ -24,6 +24,7 @@ from operator import itemgetter
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from foodbank.accounts.models import User
@@ -199,6 +200,24 @@ def _may_skip_triggers() -> bool:
         return bool(cursor.fetchone()[0])
 
 
+@contextmanager
+def _triggers_off(cursor: CursorWrapper, off: bool) -> Iterator[None]:
+    """Foreign keys' triggers off in this transaction while the block runs, if ``off``.
+
+    Put back as they were when the block ends, however it returns: the rest of the
+    transaction (the import's own record, or a caller's work) is checked as always. When the
+    block raises, the savepoint it runs in is rolled back, and the setting with it.
+    """
+    if not off:
+        yield
+        return
+    cursor.execute("SELECT current_setting('session_replication_role')")
+    (before,) = cursor.fetchone()
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+    cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+
+
 def _hold_referenced_rows(checked: CheckedFile, donors: dict[str, int], by: User | None) -> None:
     """Do once per table what the foreign keys' triggers do once per row.
 
@@ -264,9 +283,7 @@ def _stream(
     checked, by = check.file, dropoff_import.created_by
     skip_triggers, written = _may_skip_triggers(), 0
     ids: list[int] = []
-    with connection.cursor() as cursor:
-        if skip_triggers:
-            cursor.execute("SET LOCAL session_replication_role = replica")
+    with connection.cursor() as cursor, _triggers_off(cursor, skip_triggers):
         more = check.check(COPY_BATCH)
         while not checked.problems or dropoff_import.skip_bad_rows:
             ids += _dropoff_ids(len(checked.dropoffs) - len(ids))
@@ -283,6 +300,8 @@ def _stream(
         else:
             while check.check(COPY_BATCH):
                 pass
+        # The last check may have found bad rows and no good one after them.
+        if checked.problems and not dropoff_import.skip_bad_rows:
             raise _Refused
         if not checked.lines:
             return []
@@ -301,10 +320,9 @@ def _stream(
                     for pk, (folded, district, received) in zip(ids, checked.dropoffs, strict=True)
                 )
             )
-        if skip_triggers:
-            cursor.execute("SET LOCAL session_replication_role = origin")
-        if written >= ANALYZE_AFTER:
-            # What the impact tasks that follow read the new rows by.
+    if written >= ANALYZE_AFTER:
+        # What the impact tasks that follow read the new rows by.
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"ANALYZE {DropOff._meta.db_table} (status, received_at), "
                 f"{DropOffLine._meta.db_table} (dropoff_id)"
