@@ -2,9 +2,9 @@
 
 Products and sums are exact ``numeric`` in PostgreSQL (``Decimal`` in Python), stored
 unrounded; rounding happens only when shown. (SQLite, the embedded demo, multiplies in
-floating point: fine for a demo, not for the city's figures.) The rollups of each touched
-(day, district) are rebuilt in the same transaction (see ``rollups``), so running any of
-this twice, or concurrently, gives the same numbers.
+floating point: fine for a demo, not for the city's figures.) In the same transaction, a
+computed batch is added to the rollups and a recomputation rebuilds the cells it touched
+(see ``rollups``), so running any of this twice, or concurrently, gives the same numbers.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..selectors import methodologies_in_force
 from .array_filters import AnyOf
-from .rollups import refresh_rollups
+from .rollups import add_to_rollups, refresh_rollups
 
 logger = logging.getLogger(__name__)
 #: Drop-offs computed per task: enough for the fixed cost of a batch (locks, one statement
@@ -149,10 +149,14 @@ def compute_impact(*, dropoff_ids: Sequence[int]) -> int:
         _write_impact(DropOffLine.objects.filter(AnyOf("dropoff", ids)), table_of[pk], now)
         for pk, ids in by_table.items()
     )
-    DropOff.objects.filter(AnyOf("pk", [pk for ids in by_table.values() for pk in ids])).update(
+    processed = [pk for ids in by_table.values() for pk in ids]
+    DropOff.objects.filter(AnyOf("pk", processed)).update(
         status=DropOffStatus.PROCESSED, processed_at=now, updated_at=now
     )
-    refresh_rollups(cells={(day, district) for _pk, day, district in received if day in tables})
+    add_to_rollups(
+        dropoff_ids=processed,
+        district_ids={district for _pk, day, district in received if day in tables},
+    )
     return computed
 
 

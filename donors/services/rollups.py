@@ -1,15 +1,16 @@
-"""The rollups the dashboard reads, rebuilt from the computed lines.
+"""The rollups the dashboard reads, kept equal to the computed lines.
 
-Daily cells (per day and district) are rebuilt from the processed lines; monthly cells are
-kept equal to the sum of their days. It all runs as ``INSERT ... SELECT`` in the database:
-no rollup row goes through Python, and the work grows with the cells a batch touches, not
-with the months around them.
+Drop-offs newly processed are added to their daily and monthly cells (``add_to_rollups``):
+the work grows with the lines of a batch, not with what the cells held before. A
+recomputation rebuilds its (day, district) cells from the lines instead
+(``refresh_rollups``), and keeps each month equal to the sum of its days. It all runs as
+``INSERT ... SELECT`` in the database: no rollup row goes through Python.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,29 +34,48 @@ from ..models import (
 from .array_filters import AnyOf, DaysByDistrict, InCells
 
 
-def _insert_select(
-    model: type[Model], columns: Sequence[str], rows: QuerySet, *, adding_on: Sequence[str] = ()
-) -> None:
-    """``INSERT INTO`` the model's table ``SELECT`` ``rows``: the rows never go through Python.
+def _insert(
+    model: type[Model],
+    columns: Sequence[str],
+    select: str,
+    *,
+    adding_on: Sequence[str] = (),
+    skipping_on: Sequence[str] = (),
+) -> str:
+    """``INSERT INTO`` the model's table ``select``, as SQL text.
 
-    ``rows`` selects exactly ``columns``, in that order. With ``adding_on`` (a unique key
-    within ``columns``), a row whose key is already there is added onto it, column by column.
+    ``select`` gives exactly ``columns``, in that order, and has a WHERE clause (SQLite
+    would read a following ON CONFLICT as a join's ON). With ``adding_on`` (a unique key
+    within ``columns``), a row whose key is already there is added onto it, column by column;
+    with ``skipping_on``, it is left as it is. Only model metadata is formatted in.
     """
-    sql, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
     column = {field.name: quote(str(field.column)) for field in model._meta.concrete_fields}
     table = quote(model._meta.db_table)
     names = ", ".join(column[name] for name in columns)
-    # Only model metadata is formatted in. "WHERE 1 = 1" keeps SQLite from reading a
-    # following ON CONFLICT as a join's ON.
-    statement = f"INSERT INTO {table} ({names}) SELECT * FROM ({sql}) AS picked WHERE 1 = 1"  # noqa: S608
+    statement = f"INSERT INTO {table} ({names}) {select}"
     if adding_on:
         key = ", ".join(column[name] for name in adding_on)
         added = [column[name] for name in columns if name not in adding_on]
         sums = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in added)
         statement += f" ON CONFLICT ({key}) DO UPDATE SET {sums}"
+    elif skipping_on:
+        key = ", ".join(column[name] for name in skipping_on)
+        statement += f" ON CONFLICT ({key}) DO NOTHING"
+    return statement
+
+
+def _insert_select(
+    model: type[Model], columns: Sequence[str], rows: QuerySet, *, adding_on: Sequence[str] = ()
+) -> None:
+    """``INSERT INTO`` the model's table ``SELECT`` ``rows``: the rows never go through Python.
+
+    ``rows`` selects exactly ``columns``, in that order; ``adding_on`` as for ``_insert``.
+    """
+    sql, params = rows.query.sql_with_params()
+    select = f"SELECT * FROM ({sql}) AS picked WHERE 1 = 1"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(_insert(model, columns, select, adding_on=adding_on), params)
 
 
 IMPACT_KEY = ("district", "category", "methodology")
@@ -167,24 +187,161 @@ def _rebuild(cells: DaysByDistrict) -> None:
 CELLS_PER_ROUND = 2000
 
 
+def _lock_districts(district_ids: Iterable[int]) -> None:
+    """Hold the districts' rows (in pk order) while their rollups change.
+
+    Rollup writers of a district take turns: a slower rebuild cannot overwrite a newer one,
+    and a donor's first day in a cell is counted into its month once.
+    """
+    list(
+        District.objects.select_for_update()
+        .filter(pk__in=set(district_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+#: The columns of a batch's lines (``batch``) and drop-offs (``batch_dropoffs``) as the
+#: statements of ``add_to_rollups`` read them; the names are the rollups' field names.
+BATCH_LINES = (
+    "day", "month", "district", "category", "methodology", "donor", "dropoff", "kg", "meals",
+    "kgco2e",
+)  # fmt: skip
+BATCH_DROPOFFS = ("day", "month", "district")
+
+
+def _batch_sources(dropoff_ids: Sequence[int]) -> tuple[str, list]:
+    """The ``WITH`` list naming a batch's lines and drop-offs, and its parameters."""
+    day, month = F("dropoff__received_on"), TruncMonth("dropoff__received_on")
+    lines = (
+        DropOffLine.objects.filter(AnyOf("dropoff", dropoff_ids))
+        .order_by()
+        .annotate(
+            b_day=day,
+            b_month=month,
+            b_district=F("dropoff__district_id"),
+            b_category=F("category_id"),
+            b_methodology=F("methodology_id"),
+            b_donor=F("dropoff__donor_id"),
+            b_dropoff=F("dropoff_id"),
+            b_kg=F("weight_kg"),
+            b_meals=F("meals"),
+            b_kgco2e=F("kgco2e"),
+        )
+        .values_list(*(f"b_{name}" for name in BATCH_LINES))
+    )
+    dropoffs = (
+        DropOff.objects.filter(AnyOf("pk", dropoff_ids))
+        .order_by()
+        .annotate(
+            b_day=F("received_on"), b_month=TruncMonth("received_on"), b_district=F("district_id")
+        )
+        .values_list(*(f"b_{name}" for name in BATCH_DROPOFFS))
+    )
+    lines_sql, lines_params = lines.query.sql_with_params()
+    dropoffs_sql, dropoffs_params = dropoffs.query.sql_with_params()
+    sources = (
+        f"batch ({', '.join(BATCH_LINES)}) AS ({lines_sql}), "
+        f"batch_dropoffs ({', '.join(BATCH_DROPOFFS)}) AS ({dropoffs_sql})"
+    )
+    return sources, [*lines_params, *dropoffs_params]
+
+
+def _batch_deltas() -> list[str]:
+    """What a batch adds to each rollup, as ``INSERT ... SELECT`` from ``batch`` and
+    ``batch_dropoffs``, in the order they must run as separate statements."""
+    quote = connection.ops.quote_name
+    deltas = []
+    rollup: type[Model]
+    for rollup, period in ((ImpactDaily, "day"), (ImpactMonthly, "month")):
+        cell = ", ".join((period, *IMPACT_KEY))
+        sums = "SUM(kg), SUM(meals), SUM(kgco2e), COUNT(*), COUNT(DISTINCT dropoff)"
+        deltas.append(
+            _insert(
+                rollup,
+                (period, *IMPACT_KEY, *IMPACT_SUMS),
+                f"SELECT {cell}, {sums} FROM batch WHERE 1 = 1 GROUP BY {cell}",  # noqa: S608
+                adding_on=(period, *IMPACT_KEY),
+            )
+        )
+    for rollup, period in ((DropOffDaily, "day"), (DropOffMonthly, "month")):
+        deltas.append(
+            _insert(
+                rollup,
+                (period, "district", "dropoff_count"),
+                f"SELECT {period}, district, COUNT(*) FROM batch_dropoffs "  # noqa: S608
+                f"WHERE 1 = 1 GROUP BY {period}, district",
+                adding_on=(period, "district"),
+            )
+        )
+    # A donor's day in a cell counts into its month only if it is not recorded yet: the
+    # months read the daily rows as they were before this batch.
+    daily = {f.name: quote(str(f.column)) for f in DonorActivityDaily._meta.concrete_fields}
+    same_cell = " AND ".join(
+        f"recorded.{daily[name]} = batch.{name}" for name in ("day", *ACTIVITY_KEY)
+    )
+    cell = ", ".join(("month", *ACTIVITY_KEY))
+    deltas.append(
+        _insert(
+            DonorActivityMonthly,
+            ("month", *ACTIVITY_KEY, "day_count"),
+            f"SELECT {cell}, COUNT(DISTINCT day) FROM batch WHERE NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {quote(DonorActivityDaily._meta.db_table)} AS recorded "
+            f"WHERE {same_cell}) GROUP BY {cell}",
+            adding_on=("month", *ACTIVITY_KEY),
+        )
+    )
+    deltas.append(
+        _insert(
+            DonorActivityDaily,
+            ("day", *ACTIVITY_KEY),
+            f"SELECT DISTINCT {', '.join(('day', *ACTIVITY_KEY))} FROM batch WHERE 1 = 1",  # noqa: S608
+            skipping_on=("day", *ACTIVITY_KEY),
+        )
+    )
+    return deltas
+
+
+@transaction.atomic
+def add_to_rollups(*, dropoff_ids: Sequence[int], district_ids: Iterable[int]) -> None:
+    """Add drop-offs that were just processed to the cells of their days and months.
+
+    For drop-offs counted in no rollup yet: ``compute_impact`` turns each from received to
+    processed once, under its row lock, and calls this in the same transaction (so a second
+    delivery of the task adds nothing). ``district_ids`` are the drop-offs' districts,
+    locked here. Every drop-off's lines are computed in one batch, with one methodology, so
+    a batch's count of drop-offs in a cell is new to the cell.
+
+    Each rollup gets an ``INSERT ... SELECT`` that adds the batch's sums onto the cells
+    already there. On PostgreSQL they are one statement: the batch's lines are read once,
+    and every part sees the rollups as they were before it.
+    """
+    if not dropoff_ids:
+        return
+    _lock_districts(district_ids)
+    sources, params = _batch_sources(dropoff_ids)
+    deltas = _batch_deltas()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            parts = ", ".join(f"delta_{n} AS ({delta})" for n, delta in enumerate(deltas[:-1]))
+            cursor.execute(f"WITH {sources}, {parts} {deltas[-1]}", params)
+        else:
+            for delta in deltas:
+                cursor.execute(f"WITH {sources} {delta}", params)
+
+
 @transaction.atomic
 def refresh_rollups(*, cells: set[tuple[date, int]]) -> None:
     """Rebuild the rollups of these (day, district) cells and of the months holding them.
 
     Set-based, in rounds of ``CELLS_PER_ROUND`` cells: per daily rollup one delete and one
     ``INSERT ... SELECT`` from the lines; each month has the cells' old days taken off and
-    their new ones added. The districts are locked in pk order first, so a slower rebuild
-    cannot overwrite a newer one.
+    their new ones added. The districts are locked first (``_lock_districts``).
     """
     ordered = sorted((district_id, day) for day, district_id in cells)
     if not ordered:
         return
-    list(
-        District.objects.select_for_update()
-        .filter(pk__in={district_id for district_id, _day in ordered})
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    _lock_districts(district_id for district_id, _day in ordered)
     for start in range(0, len(ordered), CELLS_PER_ROUND):
         days_by_district: DaysByDistrict = defaultdict(set)
         for district_id, day in ordered[start : start + CELLS_PER_ROUND]:

@@ -1,4 +1,5 @@
-"""Monthly rollups stay the sum of their days; summaries read whole months from them."""
+"""Rollups stay equal to the lines, batch after batch; months stay the sum of their days;
+summaries read whole months from them."""
 
 import importlib
 from datetime import date, datetime
@@ -26,9 +27,10 @@ from donors.models import (
     MethodologyFactor,
 )
 from donors.selectors import ImpactFilter, impact_summary, rounded
-from donors.services import rollups
+from donors.services import dropoffs, rollups
 from donors.services.dropoffs import log_dropoff
 from donors.services.impact import compute_impact, recompute_impact
+from tests.conftest import run_concurrently
 
 from .factories import DonorFactory, category, line, received
 
@@ -307,3 +309,126 @@ def test_an_empty_batch_computes_nothing_and_touches_no_rollup(spread):
     assert compute_impact(dropoff_ids=[]) == 0
     rollups.refresh_rollups(cells=set())
     assert months_kept() == before
+
+
+def rollups_kept() -> dict[str, dict[tuple, tuple]]:
+    """Every rollup, daily and monthly, as it is stored."""
+    return {
+        **months_kept(),
+        "impact by day": {
+            (d.day, d.district_id, d.category_id, d.methodology_id): (
+                d.kg,
+                d.meals,
+                d.kgco2e,
+                d.line_count,
+                d.dropoff_count,
+            )
+            for d in ImpactDaily.objects.all()
+        },
+        "activity by day": {
+            (d.day, d.district_id, d.category_id, d.donor_id): ()
+            for d in DonorActivityDaily.objects.all()
+        },
+        "drop-offs by day": {
+            (d.day, d.district_id): (d.dropoff_count,) for d in DropOffDaily.objects.all()
+        },
+    }
+
+
+def assert_same_rollups(first: dict, second: dict) -> None:
+    for rollup, cells in first.items():
+        assert second[rollup].keys() == cells.keys(), rollup
+        for key, values in cells.items():
+            assert all(map(same, second[rollup][key], values)), (rollup, key)
+
+
+def logged_without_computing(people, plan) -> list[DropOff]:
+    """Drop-offs received as ``plan`` says, their impact tasks not run."""
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        return [
+            log_dropoff(donor=donor, district=by.district, received_at=at(day), lines=lines, by=by)
+            for donor, by, day, lines in plan
+        ]
+
+
+@pytest.fixture
+def many_dropoffs(people):
+    """Drop-offs that fall into the same cells from different batches: the same donor on the
+    same day and category, the same day and district from other donors, a category twice in
+    one drop-off, and months on both sides of a batch."""
+    donors = [DonorFactory() for _ in range(3)]
+    days = ["2026-01-30", "2026-01-31", "2026-02-01", "2026-02-28", "2026-03-01"]
+    slugs = ["bakery", "dairy-eggs", "meat-fish", "rice-grains"]
+    plan = []
+    for number in range(36):
+        by = people.staff_a if number % 3 else people.staff_b
+        lines = [line(slugs[number % 4], f"{number + 1}.125"), line("bakery", "0.001")]
+        if number % 5 == 0:
+            lines.append(line(slugs[number % 4], "2.5"))
+        plan.append((donors[number % 3], by, days[number % 5], lines))
+    return logged_without_computing(people, plan)
+
+
+@pytest.mark.parametrize("batch", [1, 4, 7, 36])
+def test_rollups_added_batch_by_batch_equal_a_rebuild_from_the_lines(many_dropoffs, batch):
+    ids = [dropoff.pk for dropoff in many_dropoffs]
+    computed = sum(
+        compute_impact(dropoff_ids=ids[start : start + batch])
+        for start in range(0, len(ids), batch)
+    )
+    assert computed == DropOffLine.objects.count()
+    added = rollups_kept()
+    cells = set(DropOff.objects.values_list("received_on", "district_id"))
+    rollups.refresh_rollups(cells=cells)
+    assert_same_rollups(rollups_kept(), added)
+    assert_months_are_the_sum_of_their_days()
+    bakery = ImpactFilter(category_id=category("bakery").pk)
+    for where in (ImpactFilter(), bakery, ImpactFilter(date_from=date(2026, 1, 31))):
+        summary, expected = impact_summary(where), summed_from_lines(where)
+        assert same(summary.kg, expected["kg"])
+        assert same(summary.meals, expected["meals"])
+        assert (summary.dropoffs, summary.donors) == (expected["dropoffs"], expected["donors"])
+
+
+def test_a_donor_giving_twice_on_a_day_counts_one_day_in_the_month(people):
+    donor = DonorFactory()
+    first, second = logged_without_computing(
+        people, [(donor, people.staff_a, "2026-01-31", [line("bakery", "1")])] * 2
+    )
+    compute_impact(dropoff_ids=[first.pk])
+    compute_impact(dropoff_ids=[second.pk])
+    month = DonorActivityMonthly.objects.get()
+    assert (month.month, month.donor_id, month.day_count) == (date(2026, 1, 1), donor.pk, 1)
+    assert ImpactMonthly.objects.get().dropoff_count == 2
+
+
+def test_a_batch_delivered_again_adds_nothing(many_dropoffs):
+    ids = [dropoff.pk for dropoff in many_dropoffs[:10]]
+    compute_impact(dropoff_ids=ids)
+    before = rollups_kept()
+    assert compute_impact(dropoff_ids=ids) == 0
+    assert rollups_kept() == before
+
+
+@pytest.mark.postgres
+def test_batches_computed_at_once_over_the_same_cells_equal_a_rebuild(
+    committed_db, people, monkeypatch
+):
+    # Committed for real, so no impact task may run when the drop-offs are logged.
+    monkeypatch.setattr(dropoffs, "enqueue_after_commit", lambda *args, **kwargs: None)
+    donors = [DonorFactory() for _ in range(2)]
+    plan = [
+        (donors[n % 2], people.staff_a, f"2026-01-{30 + n // 2 % 2}", [line("bakery", f"{n}.5")])
+        for n in range(24)
+    ]
+    ids = [dropoff.pk for dropoff in logged_without_computing(people, plan)]
+    batches = iter([ids[0::3], ids[1::3], ids[2::3], ids[::2]])
+
+    def deliver():
+        return compute_impact(dropoff_ids=next(batches))
+
+    assert sum(run_concurrently(deliver, 4)) == 24
+    added = rollups_kept()
+    rollups.refresh_rollups(cells=set(DropOff.objects.values_list("received_on", "district_id")))
+    assert rollups_kept() == added
+    assert DonorActivityMonthly.objects.get(donor=donors[0]).day_count == 2
