@@ -154,7 +154,8 @@ class DonorActivityDaily(models.Model):
         "districts.District", on_delete=models.CASCADE, db_index=False, **ROLLUP_KEY
     )
     category = models.ForeignKey(FoodCategory, on_delete=models.CASCADE, **ROLLUP_KEY)
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, **ROLLUP_KEY)
+    #: Indexed as the first column of (donor, day), not on its own.
+    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, db_index=False, **ROLLUP_KEY)
 
     class Meta:
         ordering = ["day", "district", "category", "donor"]
@@ -166,7 +167,8 @@ class DonorActivityDaily(models.Model):
                 name="%(app_label)s_%(class)s_unique_cell",
             ),
         ]
-        indexes = [models.Index(fields=["district", "day"])]
+        # (donor, day): whether a donor gave in a period is one probe per donor.
+        indexes = [models.Index(fields=["district", "day"]), models.Index(fields=["donor", "day"])]
 
     def __str__(self) -> str:
         return f"{self.day} {self.district_id} {self.donor_id}"
@@ -253,7 +255,8 @@ class DonorActivityMonthly(models.Model):
         "districts.District", on_delete=models.CASCADE, db_index=False, **ROLLUP_KEY
     )
     category = models.ForeignKey(FoodCategory, on_delete=models.CASCADE, **ROLLUP_KEY)
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, **ROLLUP_KEY)
+    #: Indexed as the first column of (donor, month), not on its own.
+    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, db_index=False, **ROLLUP_KEY)
     day_count = models.IntegerField()
 
     class Meta:
@@ -269,7 +272,10 @@ class DonorActivityMonthly(models.Model):
                 condition=Q(month__day=1), name="%(app_label)s_%(class)s_first_of_month"
             ),
         ]
-        indexes = [models.Index(fields=["district", "month"])]
+        indexes = [
+            models.Index(fields=["district", "month"]),
+            models.Index(fields=["donor", "month"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.district_id} {self.donor_id}"
