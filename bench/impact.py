@@ -1,7 +1,7 @@
 """Donor intake and impact accounting at scale, on PostgreSQL.
 
     python bench/impact.py [--import-lines 200000] [--summary-lines 10000000] [--keep]
-                           [--only import]
+                           [--only import compute summary] [--reuse]
 
 1. Import: ``--import-lines`` CSV rows through ``run_import`` (lines/s). In the same run,
    the same rows COPYed by PostgreSQL alone: into copies of the drop-off tables with the
@@ -15,8 +15,11 @@
    against a direct aggregate over the lines (p50 and p99, milliseconds). The summary is
    checked against the direct aggregate before it is timed.
 
-``--only import`` runs step 1 alone. The benchmark database is dropped at the end unless
-``--keep`` is given.
+``--only`` runs the steps named (``--only import``: step 1 alone). The benchmark database
+is dropped at the end unless ``--keep`` is given. ``--reuse`` runs on a database kept by an
+earlier run (it is migrated, and kept again): computation starts by putting the imported
+drop-offs back to received (their rollup cells rebuilt without them) when none is waiting,
+and the summary reuses the generated lines when they are there.
 """
 
 from __future__ import annotations
@@ -43,15 +46,16 @@ ADMIN_URL = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
 BENCH_NAME = BENCH_URL.rsplit("/", 1)[1]
 
 
-def prepare_django() -> None:
+def prepare_django(*, fresh: bool = True) -> None:
     os.environ["DATABASE_URL"] = BENCH_URL
     os.environ["DJANGO_SETTINGS_MODULE"] = "foodbank.settings.test"
     os.environ.pop("REDIS_URL", None)
     import psycopg
 
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_NAME}"')
-        connection.execute(f'CREATE DATABASE "{BENCH_NAME}"')
+    if fresh:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_NAME}"')
+            connection.execute(f'CREATE DATABASE "{BENCH_NAME}"')
     import django
 
     django.setup()
@@ -182,10 +186,44 @@ def bench_import(lines: int) -> dict[str, float]:
     return {"import": ours, "schema": schema, "copy": ceiling}
 
 
-def bench_compute() -> tuple[float, int]:
+def settle() -> None:
+    """Vacuum and write out: a database in service has long been; without this, autovacuum
+    and the checkpointer work through the new rows while requests are timed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+        cursor.execute("CHECKPOINT")
+
+
+def uncompute_imported() -> None:
+    """Put the imported drop-offs back to received, as the import left them (``--reuse``)."""
+    from django.db import connection
+
+    from donors.services.rollups import refresh_rollups
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE donors_dropoff SET status = 'received', processed_at = NULL "
+            "WHERE imported_from_id IS NOT NULL AND status = 'processed' "
+            "RETURNING received_on, district_id"
+        )
+        cells = set(cursor.fetchall())
+        cursor.execute(
+            "UPDATE donors_dropoffline l SET methodology_id = NULL, meals = NULL, kgco2e = NULL, "
+            "computed_at = NULL FROM donors_dropoff d WHERE d.id = l.dropoff_id "
+            "AND d.imported_from_id IS NOT NULL AND d.status = 'received'"
+        )
+    refresh_rollups(cells=cells)
+    settle()
+
+
+def bench_compute(*, reuse: bool = False) -> tuple[float, int]:
     from donors.models import DropOff, DropOffLine
     from donors.services.impact import COMPUTE_BATCH, compute_impact, uncomputed_dropoff_ids
 
+    if reuse and not DropOff.objects.filter(status="received").exists():
+        uncompute_imported()
     total = DropOffLine.objects.filter(methodology__isnull=True).count()
     began = time.perf_counter()
     while pending := uncomputed_dropoff_ids(limit=COMPUTE_BATCH):
@@ -247,16 +285,16 @@ def check_summary(client, period: tuple[str, str]) -> None:
     assert (body["dropoffs"], body["donors"]) == (dropoffs, donors), body
 
 
-def bench_summary(lines: int, rounds: int = 60) -> dict[str, float]:
+def generate_summary_lines(lines: int) -> float:
+    """Generate ``lines`` processed lines and rebuild their rollups; returns the rebuild's s."""
     from django.db import connection
-    from django.test import Client
 
     from donors.models import Donor, FoodCategory, Methodology
     from donors.services.rollups import refresh_rollups
-    from foodbank.accounts.services import create_user
+    from foodbank.accounts.models import User
     from foodbank.districts.models import District
 
-    admin = create_user(username="bench-admin", role="admin", password="bench-pass-phrase-1")
+    admin = User.objects.get(username="bench-admin")
     donor = Donor.objects.create(name="Bench donor", kind="organisation", donor_type="other")
     per = 4
     parameters = {
@@ -279,15 +317,27 @@ def bench_summary(lines: int, rounds: int = 60) -> dict[str, float]:
     began = time.perf_counter()
     refresh_rollups(cells=cells)
     rebuild = time.perf_counter() - began
-    # A database in service has long been vacuumed and written out; without this,
-    # autovacuum and the checkpointer work through the new rows while requests are timed.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)")
-        cursor.execute("CHECKPOINT")
+    settle()
+    return rebuild
 
+
+def bench_summary(lines: int, rounds: int = 60) -> dict[str, float]:
+    """Time the summary on ``lines`` generated lines (reused if a kept database has them)."""
+    from django.db import connection
+    from django.test import Client
+
+    from donors.models import Donor
+    from foodbank.accounts.models import User
+    from foodbank.accounts.services import create_user
+
+    admin = User.objects.filter(username="bench-admin").first() or create_user(
+        username="bench-admin", role="admin", password="bench-pass-phrase-1"
+    )
+    results = {}
+    if not Donor.objects.filter(name="Bench donor").exists():
+        results["rebuild_s"] = generate_summary_lines(lines)
     client = Client(HTTP_HOST="localhost")
     client.force_login(admin)
-    results = {"rebuild_s": rebuild}
     for name, period in PERIODS.items():
         check_summary(client, period)
         url = f"/api/v1/impact/summary/?from={period[0]}&to={period[1]}"
@@ -304,52 +354,66 @@ def bench_summary(lines: int, rounds: int = 60) -> dict[str, float]:
     return results
 
 
+STEPS = ["import", "compute", "summary"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--import-lines", type=int, default=200_000)
     parser.add_argument("--summary-lines", type=int, default=10_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
-    parser.add_argument("--only", choices=["import"], help="run this step alone")
+    parser.add_argument(
+        "--only", nargs="+", choices=STEPS, default=STEPS, help="run only these steps"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="run on the database kept by an earlier run"
+    )
     args = parser.parse_args()
-    prepare_django()
+    prepare_django(fresh=not args.reuse)
     try:
         from django.utils import timezone
 
         print(f"{timezone.localdate()}, {machine()}\n", flush=True)
         print("| measure | result | target |\n|---|---|---|", flush=True)
-        imported = bench_import(args.import_lines)
-        lines = f"{args.import_lines:,} lines"
-        print(f"| CSV import ({lines}) | {imported['import']:,.0f} lines/s | ≥ 50,000 |")
-        print(
-            f"| same rows, COPY into copies of the tables | {imported['schema']:,.0f} lines/s | |"
-        )
-        print(
-            f"| same rows, COPY into a bare table | {imported['copy']:,.0f} lines/s | |", flush=True
-        )
-        if args.only == "import":
-            return
-        computed, batch = bench_compute()
-        print(
-            f"| impact computation, one process, batches of {batch:,} drop-offs "
-            f"| {computed:,.0f} lines/s | ≥ 5,000 |",
-            flush=True,
-        )
-        summary = bench_summary(args.summary_lines)
-        year, direct = summary["year_p50"], summary["direct_p50"]
-        print(
-            f"| rollup rebuild of {args.summary_lines:,} lines | {summary['rebuild_s']:.0f} s | |"
-        )
-        print(f"| summary, one year (whole months), p50 | {year:.1f} ms | ≤ 50 ms |")
-        print(f"| summary, one year, p99 | {summary['year_p99']:.1f} ms | |")
-        print(f"| summary, partial months at both ends, p50 | {summary['partial_p50']:.1f} ms | |")
-        print(f"| summary, partial months, p99 | {summary['partial_p99']:.1f} ms | |")
-        print(
-            f"| direct aggregate over the lines, one year, p50 | {direct:,.1f} ms "
-            f"| ≥ 10× the summary ({direct / year:,.0f}×) |"
-        )
+        if "import" in args.only:
+            imported = bench_import(args.import_lines)
+            lines = f"{args.import_lines:,} lines"
+            print(f"| CSV import ({lines}) | {imported['import']:,.0f} lines/s | ≥ 50,000 |")
+            print(
+                f"| same rows, COPY into copies of the tables "
+                f"| {imported['schema']:,.0f} lines/s | |"
+            )
+            print(
+                f"| same rows, COPY into a bare table | {imported['copy']:,.0f} lines/s | |",
+                flush=True,
+            )
+        if "compute" in args.only:
+            computed, batch = bench_compute(reuse=args.reuse)
+            print(
+                f"| impact computation, one process, batches of {batch:,} drop-offs "
+                f"| {computed:,.0f} lines/s | ≥ 5,000 |",
+                flush=True,
+            )
+        if "summary" in args.only:
+            print_summary(args.summary_lines, bench_summary(args.summary_lines))
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             drop_database()
+
+
+def print_summary(lines: int, summary: dict[str, float]) -> None:
+    year, direct = summary["year_p50"], summary["direct_p50"]
+    rebuild = summary.get("rebuild_s")
+    took = "reused" if rebuild is None else f"{rebuild:.0f} s"
+    print(f"| rollup rebuild of {lines:,} lines | {took} | |")
+    print(f"| summary, one year (whole months), p50 | {year:.1f} ms | ≤ 50 ms |")
+    print(f"| summary, one year, p99 | {summary['year_p99']:.1f} ms | |")
+    print(f"| summary, partial months at both ends, p50 | {summary['partial_p50']:.1f} ms | |")
+    print(f"| summary, partial months, p99 | {summary['partial_p99']:.1f} ms | |")
+    print(
+        f"| direct aggregate over the lines, one year, p50 | {direct:,.1f} ms "
+        f"| ≥ 10× the summary ({direct / year:,.0f}×) |"
+    )
 
 
 if __name__ == "__main__":
