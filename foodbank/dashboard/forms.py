@@ -98,12 +98,23 @@ class DashboardFilterForm(forms.Form):
         }
 
 
+class UnechoedTextarea(forms.Textarea):
+    """A text area that never renders what was typed into it (as a password field)."""
+
+    def format_value(self, value: object) -> None:
+        return None
+
+
 class HouseholdsReachedForm(forms.Form):
-    """National ID numbers of registered households a distribution reached, one a line."""
+    """National ID numbers of registered households a distribution reached, one a line.
+
+    Refused numbers are named by their line, masked; the page never shows them in full, so
+    the text area is empty again after a refusal.
+    """
 
     national_ids = forms.CharField(
         label=_("National ID numbers"),
-        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "inputmode": "numeric"}),
+        widget=UnechoedTextarea(attrs={"rows": 4, "autocomplete": "off", "inputmode": "numeric"}),
         help_text=_("One 13-digit number a line, as printed on the card."),
     )
 

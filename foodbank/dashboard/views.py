@@ -209,7 +209,8 @@ def households_reached(request: HttpRequest, pk: int) -> HttpResponse:
         form = HouseholdsReachedForm()
     reached = distribution.households_reached.select_related("household__district")
     context = {"distribution": distribution, "form": form, "reached": reached}
-    return render(request, "dashboard/households_reached.html", context)
+    status = 400 if form.errors else 200
+    return render(request, "dashboard/households_reached.html", context, status=status)
 
 
 def _open_data_rows(request: HttpRequest) -> tuple[OpenDataFilterForm, list]:

@@ -80,3 +80,16 @@ def test_an_open_data_export_with_a_bad_period_publishes_nothing(city):
     response = _browser().get("/open-data/impact.csv", {"date_from": "2025-99-01"})
     assert response.status_code == 400
     assert "1001" not in response.content.decode()
+
+
+def test_refused_national_ids_are_not_echoed_back_in_full(city):
+    known, unknown = city.h1_id, "1101700230705"
+    page = f"/distributions/{city.distribution.pk}/households/"
+    response = _browser(city.people.staff_a, "en").post(
+        page, {"national_ids": f"{known}\n{unknown}"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Line 2" in body
+    assert known not in body
+    assert unknown not in body
