@@ -106,8 +106,9 @@ class ImpactRecomputation(models.Model):
 class ImpactDaily(models.Model):
     """Rollup of computed drop-off lines per local day, district, category and methodology.
 
-    Rebuilt from the lines for each touched (day, district), so it can always be checked
-    against them; the dashboard reads only this and ``ImpactMonthly``.
+    Each computed batch of drop-offs is added to it; a recomputation rebuilds the (day,
+    district) cells it touched from the lines. Either way it equals the lines and can be
+    checked against them; the dashboard reads only this and ``ImpactMonthly``.
 
     The rollups' references are not database foreign keys (``ROLLUP_KEY``): each row is
     computed, in the transaction that writes it, from lines and drop-offs whose own foreign
@@ -203,11 +204,12 @@ class ImpactMonthly(models.Model):
     """``ImpactDaily`` summed over a calendar month (``month`` is its first day).
 
     A period's whole months are read from here, its partial months from the daily cells.
-    Kept by the service that rebuilds the daily cells, in the same transaction and under the
-    same district lock: it takes the rebuilt days' old cells off their months and adds their
-    new ones, so a month always equals the sum of its days. The counts have no CHECK because
-    that update is an upsert of a negative amount, which PostgreSQL checks as a row of its
-    own; a month whose count falls to zero is deleted.
+    Kept with the daily cells, in the same transaction and under the same district lock: a
+    computed batch is added to its months as to its days, and a rebuild takes the rebuilt
+    days' old cells off their months and adds their new ones, so a month always equals the
+    sum of its days. The counts have no CHECK because taking days off is an upsert of a
+    negative amount, which PostgreSQL checks as a row of its own; a month whose count falls
+    to zero is deleted.
     """
 
     month = models.DateField()
