@@ -90,21 +90,26 @@ def rebuild_lot_balances() -> int:
 def issue_reserved_lots(
     *, takes: list[tuple[int, Decimal]], by: User, reason: str = "", today: date
 ) -> None:
-    """Hand out reserved stock of several lots (a voucher redeemed) in three statements.
+    """Hand out reserved stock of several lots (a voucher redeemed), at the very end of the
+    caller's transaction.
 
-    The lots are locked in primary-key order only now, at the end of the transaction, so
-    that counters whose vouchers share lots wait on each other for as short a time as
-    possible; a lot that has expired since it was reserved is refused. One UPDATE moves
-    every lot's sums and one INSERT writes the movements.
+    Counters whose vouchers share lots wait on each other's lot locks, so the locks are taken
+    as late and held as briefly as possible: on PostgreSQL one statement locks the lots in
+    primary-key order, moves their sums and writes the movements, and only the commit
+    follows. A lot that has expired since it was reserved, or no longer holds the quantity,
+    changes nothing and is named.
     """
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for lot_id, quantity in takes:
         wanted[lot_id] += quantity
-    for lot_id, expiry_date, reserved in lock_lot_sums(wanted):
-        if expiry_date is not None and expiry_date < today:
-            raise LotExpired(fields={"lot": [str(LotExpired.default_message)]})
-        if reserved < wanted[lot_id]:
-            raise NotEnoughStock(_("Lot %(lot)s no longer holds this.") % {"lot": lot_id})
+    if connection.vendor == "postgresql":
+        moved = _hand_out_in_one_statement(wanted, by=by, reason=reason, today=today)
+        if moved == set(wanted):
+            return
+        # Some lot could not give: say which, and the caller's transaction rolls back.
+        _refuse(lock_lot_sums(set(wanted) - moved), wanted, today)
+        raise NotEnoughStock()
+    _refuse(lock_lot_sums(wanted), wanted, today)
     _take_from_lots(wanted)
     Movement.objects.bulk_create(
         Movement(
@@ -115,8 +120,19 @@ def issue_reserved_lots(
             reason=reason,
             created_by=by,
         )
-        for lot_id, quantity in takes
+        for lot_id, quantity in wanted.items()
     )
+
+
+def _refuse(
+    lots: list[tuple[int, date | None, Decimal]], wanted: dict[int, Decimal], today: date
+) -> None:
+    """Raise for the first lot that has expired or holds less reserved than ``wanted``."""
+    for lot_id, expiry_date, reserved in lots:
+        if expiry_date is not None and expiry_date < today:
+            raise LotExpired(fields={"lot": [str(LotExpired.default_message)]})
+        if reserved < wanted[lot_id]:
+            raise NotEnoughStock(_("Lot %(lot)s no longer holds this.") % {"lot": lot_id})
 
 
 def _take_from_lots(taken: dict[int, Decimal]) -> None:
@@ -136,3 +152,50 @@ def _take_from_lots(taken: dict[int, Decimal]) -> None:
     with connection.cursor() as cursor:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         cursor.execute(sql, [now, *values])
+
+
+HAND_OUT = """
+WITH wanted AS (
+    SELECT * FROM unnest(%(lots)s::bigint[], %(quantities)s::numeric[]) AS w(lot_id, quantity)
+), locked AS (
+    SELECT lot.id FROM inventory_lot AS lot JOIN wanted ON wanted.lot_id = lot.id
+    ORDER BY lot.id FOR UPDATE OF lot
+), taken AS (
+    UPDATE inventory_lot AS lot
+    SET on_hand = lot.on_hand - wanted.quantity,
+        reserved = lot.reserved - wanted.quantity,
+        updated_at = %(now)s
+    FROM locked JOIN wanted ON wanted.lot_id = locked.id
+    WHERE lot.id = locked.id AND lot.reserved >= wanted.quantity
+      AND (lot.expiry_date IS NULL OR lot.expiry_date >= %(today)s)
+    RETURNING lot.id, wanted.quantity
+)
+INSERT INTO inventory_movement
+    (lot_id, kind, on_hand_change, reserved_change, reason, created_by_id, created_at)
+SELECT taken.id, %(kind)s, -taken.quantity, -taken.quantity, %(reason)s, %(by)s, %(now)s
+FROM taken
+RETURNING lot_id
+"""
+
+
+def _hand_out_in_one_statement(
+    wanted: dict[int, Decimal], *, by: User, reason: str, today: date
+) -> set[int]:
+    """PostgreSQL: lock, check, move and record every lot at once; the ids of lots it moved.
+
+    The lots are locked only by ``locked``, in primary-key order, before any is updated.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            HAND_OUT,
+            {
+                "lots": list(wanted),
+                "quantities": list(wanted.values()),
+                "now": timezone.now(),
+                "today": today,
+                "kind": MovementKind.ISSUE,
+                "reason": reason,
+                "by": by.pk,
+            },
+        )
+        return {lot_id for (lot_id,) in cursor.fetchall()}

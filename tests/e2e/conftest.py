@@ -29,8 +29,10 @@ QUIET_CHROMIUM = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator:
+@pytest.fixture
+def playwright(live_server) -> Iterator:
+    """Playwright for one test, started once its database is set up (started any earlier,
+    it keeps transactional tests from restoring the migrations' seed data)."""
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         reason = f"needs Chromium at {CHROMIUM} (make test installs Debian's chromium)"
         if IN_CI:

@@ -15,7 +15,7 @@ from tests.points.factories import household
 
 from .camera import video_of
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("committed_db")]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_camera_reads_a_voucher_and_the_counter_hands_it_over(

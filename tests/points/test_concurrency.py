@@ -97,3 +97,48 @@ def test_fifty_concurrent_scans_of_one_voucher_hand_over_once(committed_db, peop
     assert (shelf.on_hand, shelf.reserved) == (Decimal(3), Decimal(0))
     assert Household.objects.get(pk=home.pk).balance == 20
     assert ledger_mismatches() == []
+
+
+def test_counters_redeeming_vouchers_that_share_lots_all_hand_over(committed_db, people):
+    """Vouchers naming the same lots in every order, redeemed at once: no deadlock, and each
+    lot gives exactly what its vouchers reserved."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from inventory.models import Lot, Movement, MovementKind
+    from inventory.services.ledger import ledger_sums
+    from points.services.vouchers import Choice, issue_voucher, redeem_voucher, voucher_token
+    from tests.inventory.factories import lot, rice
+
+    home = household(people.staff_a)
+    grant_points(household=home, points=100, by=people.staff_a, reason="start")
+    items = [
+        rice(people.admin, name_en=f"Rice {n}", barcode=f"885000000{n:04d}", points_price=1)
+        for n in range(4)
+    ]
+    for item in items:
+        lot(item, people.staff_a, "30", timezone.localdate() + timedelta(days=30))
+    baskets = [items[n % 4 :] + items[: n % 4] for n in range(16)]
+    tokens = iter(
+        [
+            voucher_token(
+                issue_voucher(
+                    household=home,
+                    choices=[Choice(item, 1) for item in reversed(basket[:3])],
+                    by=people.staff_a,
+                )
+            )
+            for basket in baskets
+        ]
+    )
+
+    def redeem():
+        return redeem_voucher(token=next(tokens), by=people.counter_a).status
+
+    assert run_concurrently(redeem, 16) == ["redeemed"] * 16
+    assert Movement.objects.filter(kind=MovementKind.ISSUE).count() == 16 * 3
+    for shelf in Lot.objects.all():
+        assert (shelf.on_hand, shelf.reserved) == (Decimal(30 - 12), Decimal(0))
+        assert ledger_sums()[shelf.pk] == (shelf.on_hand, shelf.reserved)
