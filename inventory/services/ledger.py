@@ -102,6 +102,8 @@ def issue_reserved_lots(
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for lot_id, quantity in takes:
         wanted[lot_id] += quantity
+    if not wanted:
+        return
     if connection.vendor == "postgresql":
         moved = _hand_out_in_one_statement(wanted, by=by, reason=reason, today=today)
         if moved == set(wanted):
