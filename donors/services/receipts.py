@@ -189,10 +189,19 @@ def send_receipt_email(*, receipt_email_id: int) -> ReceiptEmail:
         render_email(record).send()
     except smtplib.SMTPRecipientsRefused as refused:
         record.status = EmailStatus.FAILED
-        record.problem = str(refused.recipients)[:1000]
+        record.problem = _server_answers(refused)[:1000]
         logger.warning("Receipt e-mail %s refused: %s", record.pk, record.problem)
     else:
         record.status = EmailStatus.SENT
         record.sent_at = timezone.now()
     record.save(update_fields=["status", "sent_at", "problem", "updated_at"])
     return record
+
+
+def _server_answers(refused: smtplib.SMTPRecipientsRefused) -> str:
+    """The mail server's codes and replies, without the addresses (kept on the record)."""
+    answers = []
+    for code, reply in refused.recipients.values():
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        answers.append(f"{code} {text}")
+    return "; ".join(answers)

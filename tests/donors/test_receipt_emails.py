@@ -1,9 +1,12 @@
 """E-mailed receipts and yearly statements: who may send them, and what the donor reads."""
 
+import logging
+import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import TestCase
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
@@ -338,3 +341,25 @@ def test_only_donors_own_receipts_records_are_listed_without_staff_names(
     assert row["requested_by"] is None
     [row] = api.as_user(people.staff_a).get(url).json()["results"]
     assert row["requested_by"] == "staff_a"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every address, as a real one does an unknown mailbox."""
+
+    def send_messages(self, messages):
+        answers = {to: (550, b"5.1.1 mailbox unavailable") for m in messages for to in m.to}
+        raise smtplib.SMTPRecipientsRefused(answers)
+
+
+def test_a_refused_address_is_recorded_without_writing_it_to_the_log(
+    people, thai_donor, settings, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    dropoff = food(thai_donor, people.staff_a)
+    with caplog.at_level(logging.WARNING), TestCase.captureOnCommitCallbacks(execute=True):
+        record = receipts.email_receipt(dropoff=dropoff, by=people.staff_a)
+    record.refresh_from_db()
+    assert record.status == EmailStatus.FAILED
+    assert record.problem == "550 5.1.1 mailbox unavailable"
+    assert "refused" in caplog.text
+    assert "noodles@example.org" not in caplog.text
