@@ -19,6 +19,7 @@ from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import signed_in_user
 from foodbank.accounts.scoping import scope_to_district
 from foodbank.errors import ApplicationError
+from foodbank.ratelimit import rate_limited
 from worker.enqueue import enqueue_after_commit
 
 from . import selectors
@@ -280,6 +281,7 @@ def _show_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, problem)
 
 
+@rate_limited("register")
 def donor_signup(request: HttpRequest) -> HttpResponse:
     form = DonorSignupForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():

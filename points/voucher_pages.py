@@ -11,6 +11,7 @@ from foodbank.accounts.decorators import role_required
 from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import signed_in_user
 from foodbank.errors import ApplicationError
+from foodbank.ratelimit import rate_limited
 
 from . import qr, selectors
 from .models import Household, VoucherStatus
@@ -117,6 +118,7 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*COUNTERS)
+@rate_limited("redeem")
 def counter_redeem(request: HttpRequest) -> HttpResponse:
     try:
         voucher = vouchers.redeem_voucher(

@@ -36,10 +36,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters live in the cache; each test starts with none."""
+    """Each test starts with an empty cache and no rate-limit counters."""
     from django.core.cache import cache
 
+    from foodbank import ratelimit
+
     cache.clear()
+    ratelimit.reset()
 
 
 @pytest.fixture

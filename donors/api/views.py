@@ -7,7 +7,6 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from donors import selectors
@@ -17,6 +16,7 @@ from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import allow_roles, signed_in_user
 from foodbank.accounts.scoping import acting_district, scope_to_district
 from foodbank.idempotency.api import respond_once
+from foodbank.ratelimit import RateThrottle
 
 from . import serializers as s
 
@@ -66,7 +66,7 @@ class DonorRegistrationView(APIView):
     """A donor signs up: a donor account and the donor record, answered with an API token."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [RateThrottle]
     throttle_scope = "register"
 
     @extend_schema(request=s.DonorRegistrationInput, responses={201: s.DonorOutput}, auth=[])

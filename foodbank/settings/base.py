@@ -125,11 +125,18 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "foodbank.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "auth": env.str("FOODBANK_AUTH_RATE", default="10/min"),
-        "register": env.str("FOODBANK_REGISTER_RATE", default="20/hour"),
-    },
 }
+
+# Rate limits (foodbank/ratelimit.py): counted in Redis when REDIS_URL is set, per signed-in
+# account or else per client address. A request over its limit is answered 429.
+FOODBANK_RATE_LIMITS = {
+    "auth": env.str("FOODBANK_AUTH_RATE", default="10/min"),  # token requests per address
+    "register": env.str("FOODBANK_REGISTER_RATE", default="20/hour"),  # donor sign-ups
+    "redeem": env.str("FOODBANK_REDEEM_RATE", default="120/min"),  # redemptions per account
+}
+# How many proxies in front of the site append to X-Forwarded-For (1 behind one TLS proxy);
+# client addresses for rate limits, lockouts and the audit trail are read through them.
+FOODBANK_TRUSTED_PROXIES = env.int("FOODBANK_TRUSTED_PROXIES", default=0)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Food Bank API",

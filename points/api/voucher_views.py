@@ -17,6 +17,7 @@ from foodbank.accounts.permissions import allow_roles, signed_in_user
 from foodbank.accounts.scoping import acting_district, ensure_can_act_in, scope_to_district
 from foodbank.districts.models import District
 from foodbank.idempotency.api import respond_once
+from foodbank.ratelimit import RateThrottle
 
 from .. import qr, selectors
 from ..models import HouseholdLimit, SigningKey
@@ -103,6 +104,7 @@ class RedeemView(APIView):
     """Hand over a voucher's goods: exactly once, only at its own district's counters."""
 
     permission_classes = COUNTERS
+    throttle_classes, throttle_scope = [RateThrottle], "redeem"
 
     @extend_schema(request=s.ScannedCodeInput, responses=s.VoucherOutput)
     def post(self, request: Request) -> Response:

@@ -6,13 +6,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from foodbank.accounts import selectors, services
 from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import allow_roles
 from foodbank.errors import ApplicationError
+from foodbank.ratelimit import RateThrottle
 
 from .serializers import TokenInput, TokenOutput, UserInput, UserOutput
 
@@ -26,7 +26,7 @@ class TokenView(APIView):
     """Exchange a username and password for an API token, or revoke one's token."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [RateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(request=TokenInput, responses={200: TokenOutput}, auth=[])
