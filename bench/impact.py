@@ -351,7 +351,17 @@ def bench_summary(lines: int, rounds: int = 60) -> dict[str, float]:
             cursor.fetchall()
 
     results["direct_p50"] = statistics.median(timed(direct, 5))
+    results["top_donors_p50"] = bench_top_donors(rounds)
     return results
+
+
+def bench_top_donors(rounds: int) -> float:
+    """The dashboard's top 10 donors of one year (whole months) from the donor rollups, p50."""
+    from donors.selectors import ImpactFilter, top_donors
+
+    start, end = (date.fromisoformat(day) for day in PERIODS["year"])
+    year = ImpactFilter(date_from=start, date_to=end)
+    return statistics.median(timed(lambda: top_donors(year, limit=10), rounds))
 
 
 STEPS = ["import", "compute", "summary"]
@@ -414,6 +424,7 @@ def print_summary(lines: int, summary: dict[str, float]) -> None:
         f"| direct aggregate over the lines, one year, p50 | {direct:,.1f} ms "
         f"| ≥ 10× the summary ({direct / year:,.0f}×) |"
     )
+    print(f"| top 10 donors, one year (whole months), p50 | {summary['top_donors_p50']:.1f} ms | |")
 
 
 if __name__ == "__main__":

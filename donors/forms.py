@@ -9,10 +9,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from foodbank.districts.models import District
+from foodbank.accounts.models import Role
+from foodbank.districts.models import District, DistrictGroup
 from inventory.models import Item
 
-from .models import Destination, Donor, DonorKind, DonorType, FoodCategory, Language
+from .models import (
+    Destination,
+    Donor,
+    DonorKind,
+    DonorType,
+    DropOffStatus,
+    FoodCategory,
+    Language,
+)
 from .models.dropoffs import MAX_LINE_KG
 from .services.dropoffs import MAX_LINES, LineInput
 
@@ -247,24 +256,88 @@ DistributionLineFormSet = forms.formset_factory(
 )
 
 
-class DistributionFilterForm(forms.Form):
-    """The list's filters; every field optional, bad values simply ignored."""
+def _day_field(label: StrOrPromise) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        validators=[within_calendar],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+
+def _district_group_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        DistrictGroup.objects.all(),
+        label=_("District group"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All groups"),
     )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+
+
+def _category_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        FoodCategory.objects.all(),
+        label=_("Food category"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All food"),
     )
+
+
+class DistributionFilterForm(forms.Form):
+    """The list's filters; every field optional, bad values named next to their field."""
+
+    date_from = _day_field(_("From"))
+    date_to = _day_field(_("To"))
     group = forms.CharField(label=_("Community or group"), required=False)
+    district_group = _district_group_field()
     district = forms.ModelChoiceField(
         District.objects.all(), label=_("District"), required=False, to_field_name="code"
     )
+    category = _category_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if user.district_id:
             del self.fields["district"]
+            del self.fields["district_group"]
+
+
+class DropOffFilterForm(forms.Form):
+    """The drop-off list's filters: the records behind the dashboard's figures.
+
+    Every field optional; district staff see their own district, so they get no place to
+    choose. ``donor`` is a donor's number, as the dashboard's top donors link to it.
+    """
+
+    date_from = _day_field(_("From"))
+    date_to = _day_field(_("To"))
+    district_group = _district_group_field()
+    district = forms.ModelChoiceField(
+        District.objects.all(),
+        label=_("District"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All districts"),
+    )
+    category = _category_field()
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *DropOffStatus.choices],
+    )
+    donor = forms.ModelChoiceField(
+        Donor.objects.all(), label=_("Donor"), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.district_id or user.role == Role.DONOR:
+            del self.fields["district"]
+            del self.fields["district_group"]
+        if user.role == Role.DONOR:
+            del self.fields["donor"]
 
 
 def factor_field(label: StrOrPromise, **kwargs) -> forms.DecimalField:

@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -37,6 +39,7 @@ from .models import (
     ImpactMonthly,
     Methodology,
 )
+from .models.dropoffs import IMPACT, KG
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -74,6 +77,38 @@ def dropoffs_visible_to(user: User | AnonymousUser) -> QuerySet[DropOff]:
     if isinstance(user, User) and user.role == Role.DONOR:
         return dropoffs.filter(donor__account=user)
     return scope_to_district(dropoffs, user)
+
+
+@dataclass(frozen=True)
+class DropOffFilter:
+    """Which drop-offs a list shows; the dashboard links its figures to them with these."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    district: District | None = None
+    district_group: DistrictGroup | None = None
+    category: FoodCategory | None = None
+    status: str = ""
+    donor: Donor | None = None
+
+
+def dropoffs_matching(dropoffs: QuerySet[DropOff], where: DropOffFilter) -> QuerySet[DropOff]:
+    """The drop-offs received on the period's days, in the place, with a line of the
+    category, of the status and donor chosen (each only when given)."""
+    lookups = {
+        "received_on__gte": where.date_from,
+        "received_on__lte": where.date_to,
+        "district": where.district,
+        "district__group": where.district_group,
+        "donor": where.donor,
+        "status": where.status or None,
+    }
+    chosen = {key: value for key, value in lookups.items() if value is not None}
+    dropoffs = dropoffs.filter(**chosen)
+    if where.category is not None:
+        lines = DropOffLine.objects.filter(dropoff=OuterRef("pk"), category=where.category)
+        dropoffs = dropoffs.filter(Exists(lines))
+    return dropoffs
 
 
 @dataclass(frozen=True)
@@ -253,6 +288,78 @@ def donor_impact_summary(user: User, where: ImpactFilter) -> ImpactSummary:
         people_reached=None,
         methodologies=_methodology_labels(_distinct(lines, "methodology_id")),
     )
+
+
+@dataclass(frozen=True)
+class TopDonor:
+    """What one donor gave in a period and place (unrounded)."""
+
+    donor_id: int
+    name: str
+    kind: str
+    kg: Decimal
+    meals: Decimal
+    kgco2e: Decimal
+    dropoffs: int
+
+
+def top_donors(where: ImpactFilter, *, limit: int = 10) -> list[TopDonor]:
+    """The donors who gave the most kg in the period and place, largest first.
+
+    Read from the donor rollups like ``impact_summary``: whole months from the monthly
+    rows, the partial months from the daily ones, summed per donor in one query. With a
+    food category chosen, drop-offs are those with a line of it; otherwise each counts once.
+    """
+    dropoffs = "dropoff_count" if where.category_id is not None else "dropoff_count_once"
+    parts = [
+        part.order_by().values_list("donor_id", "kg", "meals", "kgco2e", dropoffs)
+        for part in _covering(DonorActivityDaily, DonorActivityMonthly, where)
+    ]
+    if not parts:
+        return []
+    selects: list[str] = []
+    params: list[Any] = []
+    for part in parts:
+        sql, part_params = part.query.sql_with_params()
+        selects.append(sql)
+        params.extend(part_params)
+    rows = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part" for sql in selects)  # noqa: S608
+    # The union's columns are named after the first part's: the rollups' own columns.
+    quote = connection.ops.quote_name
+    donor, kg, meals, co2, count = map(quote, ("donor_id", "kg", "meals", "kgco2e", dropoffs))
+    statement = (
+        f"SELECT {donor}, SUM({kg}), SUM({meals}), SUM({co2}), SUM({count}) "  # noqa: S608
+        f"FROM ({rows}) AS given GROUP BY {donor} ORDER BY SUM({kg}) DESC, {donor} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, limit])
+        totals = cursor.fetchall()
+    donors = Donor.objects.in_bulk([row[0] for row in totals])
+    return [
+        TopDonor(
+            donor_id=pk,
+            name=donors[pk].name,
+            kind=donors[pk].kind,
+            kg=_decimal(kg, KG_PLACES),
+            meals=_decimal(meals, IMPACT_PLACES),
+            kgco2e=_decimal(co2, IMPACT_PLACES),
+            dropoffs=int(count),
+        )
+        for pk, kg, meals, co2, count in totals
+        if pk in donors
+    ]
+
+
+KG_PLACES = Decimal(10) ** -KG["decimal_places"]
+IMPACT_PLACES = Decimal(10) ** -IMPACT["decimal_places"]
+
+
+def _decimal(value: object, places: Decimal) -> Decimal:
+    """A sum as the database gives it, as a ``Decimal``. SQLite sums decimals as floats;
+    like Django's own reading of them, they are taken to the column's places."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value or 0)).quantize(places)
 
 
 BREAKDOWNS = {

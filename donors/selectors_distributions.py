@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from foodbank.accounts.models import User
 from foodbank.accounts.scoping import scope_to_district
-from foodbank.districts.models import District
+from foodbank.districts.models import District, DistrictGroup
 
-from .models import Distribution, DistributionLine
+from .models import Distribution, DistributionLine, FoodCategory
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class DistributionFilter:
     date_to: date | None = None
     group: str = ""
     district: District | None = None
+    district_group: DistrictGroup | None = None
+    category: FoodCategory | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,13 @@ def distributions_visible_to(
         rows = rows.filter(recipient_group__icontains=where.group)
     if where.district:
         rows = rows.filter(district=where.district)
+    if where.district_group:
+        rows = rows.filter(district__group=where.district_group)
+    if where.category:
+        lines = DistributionLine.objects.filter(
+            distribution=OuterRef("pk"), category=where.category
+        )
+        rows = rows.filter(Exists(lines))
     return (
         rows.annotate(total_kg=Sum("lines__weight_kg"))
         .prefetch_related("lines__category")

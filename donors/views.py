@@ -28,6 +28,7 @@ from .forms import (
     AnnounceForm,
     DonorForm,
     DonorSignupForm,
+    DropOffFilterForm,
     DropOffForm,
     ImportForm,
     LineFormSet,
@@ -44,8 +45,12 @@ STAFF = (Role.ADMIN, Role.DISTRICT_STAFF)
 @role_required(*STAFF, Role.DONOR)
 def dropoff_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    filters = DropOffFilterForm(request.GET or None, user=user)
+    where = selectors.DropOffFilter()
+    if filters.is_valid():
+        where = selectors.DropOffFilter(**filters.cleaned_data)
     visible = (
-        selectors.dropoffs_visible_to(user)
+        selectors.dropoffs_matching(selectors.dropoffs_visible_to(user), where)
         .annotate(total_kg=Sum("lines__weight_kg"))
         .order_by("-created_at", "-pk")
     )
@@ -54,8 +59,18 @@ def dropoff_list(request: HttpRequest) -> HttpResponse:
         summary = selectors.donor_impact_summary(user, selectors.ImpactFilter())
     else:
         summary = selectors.impact_summary(selectors.impact_filter_for(user))
-    context = {"page": page, "summary": summary, "year": timezone.localdate().year}
-    return render(request, "donors/dropoff_list.html", context)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "summary": summary,
+        "year": timezone.localdate().year,
+        "filters": filters,
+        "filtered": filters.is_bound,
+        "query": query.urlencode(),
+    }
+    status = 400 if filters.errors else 200
+    return render(request, "donors/dropoff_list.html", context, status=status)
 
 
 def _lines_and_form(request: HttpRequest, form_class, formset=LineFormSet, **options):

@@ -146,8 +146,30 @@ class ImpactDaily(models.Model):
         return f"{self.day} {self.district_id} {self.category_id}: {self.kg} kg"
 
 
-class DonorActivityDaily(models.Model):
-    """That a donor gave food of a category in a district on a day: counts distinct donors."""
+class DonorImpact(models.Model):
+    """What a donor gave in a cell of a rollup: the sums behind the top donors.
+
+    ``dropoff_count`` counts the drop-offs with a line of the cell's category (for figures
+    of one category); ``dropoff_count_once`` counts each drop-off in one cell only, that of
+    the lowest category id among its lines, so that its sum over categories counts every
+    drop-off once. A drop-off's lines are always rolled up together, so the lowest category
+    is known when they are.
+    """
+
+    kg = models.DecimalField(**KG | {"max_digits": 18}, default=0)
+    meals = models.DecimalField(**IMPACT | {"max_digits": 30}, default=0)
+    kgco2e = models.DecimalField(**IMPACT | {"max_digits": 30}, default=0)
+    line_count = models.IntegerField(default=0)
+    dropoff_count = models.IntegerField(default=0)
+    dropoff_count_once = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DonorActivityDaily(DonorImpact):
+    """What a donor gave of a category in a district on a day: counts distinct donors, and
+    is the daily rollup per donor (``DonorImpact``)."""
 
     day = models.DateField()
     #: Indexed as the first column of (district, day), not on its own.
@@ -244,11 +266,11 @@ class ImpactMonthly(models.Model):
         return f"{self.month:%Y-%m} {self.district_id} {self.category_id}: {self.kg} kg"
 
 
-class DonorActivityMonthly(models.Model):
-    """On how many days of a month a donor gave food of a category in a district.
+class DonorActivityMonthly(DonorImpact):
+    """On how many days of a month a donor gave food of a category in a district, and what.
 
     Kept like ``ImpactMonthly``, from ``DonorActivityDaily``; counts distinct donors over
-    whole months.
+    whole months and gives the top donors of whole months.
     """
 
     month = models.DateField()

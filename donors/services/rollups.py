@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Model, QuerySet, Sum
+from django.db.models import Count, F, Min, Model, QuerySet, Sum, Window
 from django.db.models.functions import TruncMonth
 
 from foodbank.districts.models import District
@@ -40,14 +40,13 @@ def _insert(
     select: str,
     *,
     adding_on: Sequence[str] = (),
-    skipping_on: Sequence[str] = (),
 ) -> str:
     """``INSERT INTO`` the model's table ``select``, as SQL text.
 
     ``select`` gives exactly ``columns``, in that order, and has a WHERE clause (SQLite
     would read a following ON CONFLICT as a join's ON). With ``adding_on`` (a unique key
-    within ``columns``), a row whose key is already there is added onto it, column by column;
-    with ``skipping_on``, it is left as it is. Only model metadata is formatted in.
+    within ``columns``), a row whose key is already there is added onto it, column by column.
+    Only model metadata is formatted in.
     """
     quote = connection.ops.quote_name
     column = {field.name: quote(str(field.column)) for field in model._meta.concrete_fields}
@@ -59,9 +58,6 @@ def _insert(
         added = [column[name] for name in columns if name not in adding_on]
         sums = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in added)
         statement += f" ON CONFLICT ({key}) DO UPDATE SET {sums}"
-    elif skipping_on:
-        key = ", ".join(column[name] for name in skipping_on)
-        statement += f" ON CONFLICT ({key}) DO NOTHING"
     return statement
 
 
@@ -81,6 +77,13 @@ def _insert_select(
 IMPACT_KEY = ("district", "category", "methodology")
 IMPACT_SUMS = ("kg", "meals", "kgco2e", "line_count", "dropoff_count")
 ACTIVITY_KEY = ("district", "category", "donor")
+#: What the donor rollups sum besides the days (``DonorImpact``).
+DONOR_SUMS = ("kg", "meals", "kgco2e", "line_count", "dropoff_count", "dropoff_count_once")
+#: The same sums over a batch's lines (``batch``), in the order of ``DONOR_SUMS``.
+DONOR_SUMS_SQL = (
+    "SUM(kg), SUM(meals), SUM(kgco2e), COUNT(*), COUNT(DISTINCT dropoff), "
+    "COUNT(DISTINCT CASE WHEN category = first_category THEN dropoff END)"
+)
 
 
 def _rebuild_days(cells: DaysByDistrict, dropoff_ids: list[int]) -> None:
@@ -105,13 +108,9 @@ def _rebuild_days(cells: DaysByDistrict, dropoff_ids: list[int]) -> None:
         )
         .values_list("day", *IMPACT_KEY, *IMPACT_SUMS),
     )
-    _insert_select(
-        DonorActivityDaily,
-        ("day", *ACTIVITY_KEY),
-        lines.values("category", **cell, donor=F("dropoff__donor_id"))
-        .distinct()
-        .values_list("day", *ACTIVITY_KEY),
-    )
+    sources, params = _batch_sources(dropoff_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {sources} {_donor_days_delta()}", params)
     _insert_select(
         DropOffDaily,
         ("day", "district", "dropoff_count"),
@@ -134,7 +133,10 @@ class MonthsOfDays:
 MONTHS_OF_DAYS = (
     MonthsOfDays(ImpactDaily, ImpactMonthly, IMPACT_KEY, {name: Sum(name) for name in IMPACT_SUMS}),
     MonthsOfDays(
-        DonorActivityDaily, DonorActivityMonthly, ACTIVITY_KEY, {"day_count": Count("pk")}
+        DonorActivityDaily,
+        DonorActivityMonthly,
+        ACTIVITY_KEY,
+        {"day_count": Count("pk")} | {name: Sum(name) for name in DONOR_SUMS},
     ),
     MonthsOfDays(
         DropOffDaily, DropOffMonthly, ("district",), {"dropoff_count": Sum("dropoff_count")}
@@ -202,10 +204,11 @@ def _lock_districts(district_ids: Iterable[int]) -> None:
 
 
 #: The columns of a batch's lines (``batch``) and drop-offs (``batch_dropoffs``) as the
-#: statements of ``add_to_rollups`` read them; the names are the rollups' field names.
+#: statements of ``add_to_rollups`` read them; the names are the rollups' field names, and
+#: ``first_category`` is the lowest category among the lines of the line's drop-off.
 BATCH_LINES = (
     "day", "month", "district", "category", "methodology", "donor", "dropoff", "kg", "meals",
-    "kgco2e",
+    "kgco2e", "first_category",
 )  # fmt: skip
 BATCH_DROPOFFS = ("day", "month", "district")
 
@@ -227,6 +230,7 @@ def _batch_sources(dropoff_ids: Sequence[int]) -> tuple[str, list]:
             b_kg=F("weight_kg"),
             b_meals=F("meals"),
             b_kgco2e=F("kgco2e"),
+            b_first_category=Window(Min("category_id"), partition_by=[F("dropoff_id")]),
         )
         .values_list(*(f"b_{name}" for name in BATCH_LINES))
     )
@@ -281,25 +285,32 @@ def _batch_deltas() -> list[str]:
         f"recorded.{daily[name]} = batch.{name}" for name in ("day", *ACTIVITY_KEY)
     )
     cell = ", ".join(("month", *ACTIVITY_KEY))
+    new_day = (
+        f"CASE WHEN NOT EXISTS (SELECT 1 FROM {quote(DonorActivityDaily._meta.db_table)} "  # noqa: S608
+        f"AS recorded WHERE {same_cell}) THEN day END"
+    )
     deltas.append(
         _insert(
             DonorActivityMonthly,
-            ("month", *ACTIVITY_KEY, "day_count"),
-            f"SELECT {cell}, COUNT(DISTINCT day) FROM batch WHERE NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {quote(DonorActivityDaily._meta.db_table)} AS recorded "
-            f"WHERE {same_cell}) GROUP BY {cell}",
+            ("month", *ACTIVITY_KEY, "day_count", *DONOR_SUMS),
+            f"SELECT {cell}, COUNT(DISTINCT {new_day}), {DONOR_SUMS_SQL} "  # noqa: S608
+            f"FROM batch WHERE 1 = 1 GROUP BY {cell}",
             adding_on=("month", *ACTIVITY_KEY),
         )
     )
-    deltas.append(
-        _insert(
-            DonorActivityDaily,
-            ("day", *ACTIVITY_KEY),
-            f"SELECT DISTINCT {', '.join(('day', *ACTIVITY_KEY))} FROM batch WHERE 1 = 1",  # noqa: S608
-            skipping_on=("day", *ACTIVITY_KEY),
-        )
-    )
+    deltas.append(_donor_days_delta())
     return deltas
+
+
+def _donor_days_delta() -> str:
+    """What a batch adds to the donors' days (``DonorActivityDaily``), from ``batch``."""
+    cell = ", ".join(("day", *ACTIVITY_KEY))
+    return _insert(
+        DonorActivityDaily,
+        ("day", *ACTIVITY_KEY, *DONOR_SUMS),
+        f"SELECT {cell}, {DONOR_SUMS_SQL} FROM batch WHERE 1 = 1 GROUP BY {cell}",  # noqa: S608
+        adding_on=("day", *ACTIVITY_KEY),
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -30,8 +30,10 @@ from donors.models import (
 from donors.selectors import (
     ImpactFilter,
     ImpactSummary,
+    TopDonor,
     impact_breakdown,
     impact_summary,
+    top_donors,
 )
 from foodbank.accounts.models import Role, User
 from foodbank.districts.models import District, DistrictGroup
@@ -125,6 +127,19 @@ def _surplus_households(where: ImpactFilter) -> QuerySet:
     )
 
 
+def households_helped_list(where: ImpactFilter) -> QuerySet[Household]:
+    """The households behind ``households_helped().once``, each once, with how they were
+    helped (``from_store``, ``by_surplus``)."""
+    store, surplus = _store_households(where), _surplus_households(where)
+    return (
+        Household.objects.filter(Q(pk__in=store) | Q(pk__in=surplus))
+        .select_related("district")
+        .annotate(from_store=Exists(store.filter(voucher__household=OuterRef("pk"))))
+        .annotate(by_surplus=Exists(surplus.filter(household=OuterRef("pk"))))
+        .order_by("district__code", "pk")
+    )
+
+
 def households_helped(where: ImpactFilter) -> HouseholdsHelped:
     store, surplus = _store_households(where), _surplus_households(where)
     return HouseholdsHelped(
@@ -134,25 +149,33 @@ def households_helped(where: ImpactFilter) -> HouseholdsHelped:
     )
 
 
-def points_granted(where: ImpactFilter) -> int:
-    """Grant entries written in the period, net of the corrections made to grants then."""
+def grant_entries(where: ImpactFilter) -> QuerySet[PointsEntry]:
+    """Grant entries written in the period, and the corrections made to grants then."""
     granted = Q(kind=EntryKind.GRANT) | Q(
         kind=EntryKind.CORRECTION, refers_to__kind=EntryKind.GRANT
     )
-    entries = PointsEntry.objects.filter(
+    return PointsEntry.objects.filter(
         granted, _during(where, "created_at"), _in_place(where, "household__district")
     )
-    return entries.aggregate(points=Sum("points"))["points"] or 0
 
 
-def points_redeemed(where: ImpactFilter) -> int:
-    """Points of the vouchers handed over at a counter in the period."""
-    vouchers = Voucher.objects.filter(
+def points_granted(where: ImpactFilter) -> int:
+    """Grant entries written in the period, net of the corrections made to grants then."""
+    return grant_entries(where).aggregate(points=Sum("points"))["points"] or 0
+
+
+def redeemed_vouchers(where: ImpactFilter) -> QuerySet[Voucher]:
+    """The vouchers handed over at a counter in the period."""
+    return Voucher.objects.filter(
         _during(where, "redemption__redeemed_at"),
         _in_place(where, "district"),
         redemption__isnull=False,
     )
-    return vouchers.aggregate(points=Sum("points"))["points"] or 0
+
+
+def points_redeemed(where: ImpactFilter) -> int:
+    """Points of the vouchers handed over at a counter in the period."""
+    return redeemed_vouchers(where).aggregate(points=Sum("points"))["points"] or 0
 
 
 def dashboard_figures(where: ImpactFilter) -> DashboardFigures:
@@ -290,6 +313,11 @@ class Dashboard:
     groups: list[Row]
     districts: list[Row]
     categories: list[Row]
+    donors: list[TopDonor]
+
+
+#: How many donors the dashboard and the report name.
+TOP_DONORS = 10
 
 
 def dashboard(where: ImpactFilter) -> Dashboard:
@@ -300,6 +328,7 @@ def dashboard(where: ImpactFilter) -> Dashboard:
         groups=by_group(where),
         districts=by_district(where),
         categories=by_category(where),
+        donors=top_donors(where, limit=TOP_DONORS),
     )
 
 

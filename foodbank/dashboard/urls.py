@@ -10,6 +10,8 @@ urlpatterns = [
     path("impact/report.csv", views.report_csv, name="report-csv"),
     path("impact/report.xlsx", views.report_xlsx, name="report-xlsx"),
     path("impact/stock-cover/", views.stock_cover, name="stock-cover"),
+    path("impact/households/", views.households_helped, name="households-helped"),
+    path("impact/points/", views.points_records, name="points-records"),
     path(
         "distributions/<int:pk>/households/",
         views.households_reached,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from donors.models import Distribution
+from donors.models import Distribution, DropOffStatus, FoodCategory
 from donors.selectors import ImpactFilter, impact_filter_for
 from foodbank.accounts.decorators import role_required
 from foodbank.accounts.models import Role, User
@@ -112,10 +113,76 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/dashboard.html", context, status=chosen.status)
 
 
-def _records_query(where: ImpactFilter) -> str:
-    """The period as the record lists take it (their own filter names)."""
-    query = {"date_from": where.date_from, "date_to": where.date_to}
-    return urlencode({key: value.isoformat() for key, value in query.items() if value})
+@dataclass(frozen=True)
+class RecordLinks:
+    """Queries for the record lists behind each figure, in the lists' own filter names."""
+
+    dropoffs: str
+    distributions: str
+    store: str
+
+    def donor(self, donor_id: int) -> str:
+        return f"{self.dropoffs}&donor={donor_id}"
+
+
+def _records_query(where: ImpactFilter) -> RecordLinks:
+    """The dashboard's period, place and category as each record list takes them."""
+    period = {
+        "date_from": where.date_from.isoformat() if where.date_from else None,
+        "date_to": where.date_to.isoformat() if where.date_to else None,
+    }
+    place = {
+        "district": District.objects.get(pk=where.district_id).code if where.district_id else None,
+        "district_group": (
+            DistrictGroup.objects.get(pk=where.group_id).code if where.group_id else None
+        ),
+    }
+    category = {
+        "category": FoodCategory.objects.get(pk=where.category_id).slug
+        if where.category_id
+        else None
+    }
+
+    def query(**parts: str | None) -> str:
+        return urlencode({key: value for key, value in parts.items() if value})
+
+    store_place = {"district": place["district"], "group": place["district_group"]}
+    return RecordLinks(
+        dropoffs=query(**period, **place, **category, status=DropOffStatus.PROCESSED),
+        distributions=query(**period, **place, **category),
+        store=query(**period, **store_place),
+    )
+
+
+@role_required(*VIEWERS)
+def households_helped(request: HttpRequest) -> HttpResponse:
+    """The households behind the dashboard's households helped, each once."""
+    chosen = _chosen(request, signed_in_user(request))
+    rows = selectors.households_helped_list(chosen.where)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {"chosen": chosen, "page": page, "period": reports.period_label(chosen.where)}
+    return render(request, "dashboard/households_helped.html", context, status=chosen.status)
+
+
+@role_required(*VIEWERS)
+def points_records(request: HttpRequest) -> HttpResponse:
+    """The ledger entries behind points granted and the vouchers behind points redeemed."""
+    chosen = _chosen(request, signed_in_user(request))
+    grants = selectors.grant_entries(chosen.where).select_related("household__district")
+    vouchers = selectors.redeemed_vouchers(chosen.where).select_related("district", "redemption")
+    context = {
+        "chosen": chosen,
+        "period": reports.period_label(chosen.where),
+        "grants": Paginator(grants.order_by("created_at", "pk"), 100).get_page(
+            request.GET.get("grants_page")
+        ),
+        "vouchers": Paginator(vouchers.order_by("redemption__redeemed_at", "pk"), 100).get_page(
+            request.GET.get("vouchers_page")
+        ),
+        "granted": selectors.points_granted(chosen.where),
+        "redeemed": selectors.points_redeemed(chosen.where),
+    }
+    return render(request, "dashboard/points_records.html", context, status=chosen.status)
 
 
 @role_required(*VIEWERS)

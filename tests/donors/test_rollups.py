@@ -30,6 +30,7 @@ from donors.selectors import ImpactFilter, impact_summary, rounded
 from donors.services import dropoffs, rollups
 from donors.services.dropoffs import log_dropoff
 from donors.services.impact import compute_impact, recompute_impact
+from donors.services.rollups import DONOR_SUMS
 from tests.conftest import run_concurrently
 
 from .factories import DonorFactory, category, line, received
@@ -72,9 +73,12 @@ def months_summed_from_days() -> dict[str, dict[tuple, tuple]]:
             .order_by()
         },
         "activity": {
-            (row["month"], row["district"], row["category"], row["donor"]): (row["days"],)
+            (row["month"], row["district"], row["category"], row["donor"]): (
+                row["days"],
+                *(row[f"total_{name}"] for name in DONOR_SUMS),
+            )
             for row in DonorActivityDaily.objects.values("district", "category", "donor", **month)
-            .annotate(days=Count("pk"))
+            .annotate(days=Count("pk"), **{f"total_{name}": Sum(name) for name in DONOR_SUMS})
             .order_by()
         },
         "dropoffs": {
@@ -99,7 +103,10 @@ def months_kept() -> dict[str, dict[tuple, tuple]]:
             for m in ImpactMonthly.objects.all()
         },
         "activity": {
-            (m.month, m.district_id, m.category_id, m.donor_id): (m.day_count,)
+            (m.month, m.district_id, m.category_id, m.donor_id): (
+                m.day_count,
+                *(getattr(m, name) for name in DONOR_SUMS),
+            )
             for m in DonorActivityMonthly.objects.all()
         },
         "dropoffs": {
@@ -210,7 +217,82 @@ def test_the_migration_sums_existing_days_into_months(spread):
         monthly.objects.all().delete()
     migration = importlib.import_module("donors.migrations.0004_monthly_rollups")
     migration.build_monthly_rollups(apps, None)
-    assert months_kept() == before
+    importlib.import_module("donors.migrations.0008_donor_impact_rollup").fill_donor_sums(
+        apps, None
+    )
+    assert_same_rollups(months_kept(), before)
+
+
+def test_the_migration_fills_what_each_donor_gave_from_the_lines(many_dropoffs):
+    compute_impact(dropoff_ids=[dropoff.pk for dropoff in many_dropoffs])
+    before = rollups_kept()
+    for rollup in (DonorActivityDaily, DonorActivityMonthly):
+        rollup.objects.update(**dict.fromkeys(DONOR_SUMS, 0))
+    migration = importlib.import_module("donors.migrations.0008_donor_impact_rollup")
+    migration.fill_donor_sums(apps, None)
+    assert_same_rollups(rollups_kept(), before)
+
+
+def donors_from_lines() -> dict[tuple, tuple]:
+    """What each donor gave per day, district and category, and their drop-offs per day and
+    district, straight from the processed lines."""
+    lines = DropOffLine.objects.filter(dropoff__status=DropOffStatus.PROCESSED)
+    by_category = {
+        (r["dropoff__received_on"], r["dropoff__district"], r["category"], r["dropoff__donor"]): (
+            r["kg"],
+            r["meals"],
+            r["co2"],
+            r["lines"],
+            r["dropoffs"],
+        )
+        for r in lines.values(
+            "dropoff__received_on", "dropoff__district", "category", "dropoff__donor"
+        )
+        .annotate(
+            kg=Sum("weight_kg"),
+            meals=Sum("meals"),
+            co2=Sum("kgco2e"),
+            lines=Count("pk"),
+            dropoffs=Count("dropoff", distinct=True),
+        )
+        .order_by()
+    }
+    dropoffs = {
+        (r["received_on"], r["district"], r["donor"]): (r["n"],)
+        for r in DropOff.objects.filter(status=DropOffStatus.PROCESSED)
+        .values("received_on", "district", "donor")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return {"by category": by_category, "drop-offs": dropoffs}
+
+
+def donors_kept() -> dict[tuple, tuple]:
+    kept = DonorActivityDaily.objects.all()
+    once = kept.values("day", "district", "donor").annotate(n=Sum("dropoff_count_once")).order_by()
+    return {
+        "by category": {
+            (d.day, d.district_id, d.category_id, d.donor_id): (
+                d.kg,
+                d.meals,
+                d.kgco2e,
+                d.line_count,
+                d.dropoff_count,
+            )
+            for d in kept
+        },
+        "drop-offs": {(r["day"], r["district"], r["donor"]): (r["n"],) for r in once},
+    }
+
+
+@pytest.mark.parametrize("batch", [1, 7, 36])
+def test_what_each_donor_gave_equals_their_lines(many_dropoffs, batch):
+    ids = [dropoff.pk for dropoff in many_dropoffs]
+    for start in range(0, len(ids), batch):
+        compute_impact(dropoff_ids=ids[start : start + batch])
+    assert_same_rollups(donors_from_lines(), donors_kept())
+    rollups.refresh_rollups(cells=set(DropOff.objects.values_list("received_on", "district_id")))
+    assert_same_rollups(donors_from_lines(), donors_kept())
 
 
 def summed_from_lines(where: ImpactFilter) -> dict:
@@ -326,7 +408,9 @@ def rollups_kept() -> dict[str, dict[tuple, tuple]]:
             for d in ImpactDaily.objects.all()
         },
         "activity by day": {
-            (d.day, d.district_id, d.category_id, d.donor_id): ()
+            (d.day, d.district_id, d.category_id, d.donor_id): tuple(
+                getattr(d, name) for name in DONOR_SUMS
+            )
             for d in DonorActivityDaily.objects.all()
         },
         "drop-offs by day": {

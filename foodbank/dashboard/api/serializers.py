@@ -48,6 +48,18 @@ class ReportOutput(serializers.Serializer):
     en = serializers.CharField()
 
 
+class TopDonorOutput(serializers.Serializer):
+    """A donor among those who gave the most kg; ``kind`` is organisation or person."""
+
+    donor = serializers.IntegerField(source="donor_id")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    kg = Figure()
+    meals = Figure()
+    kgco2e = Figure()
+    dropoffs = serializers.IntegerField()
+
+
 class DashboardOutput(serializers.Serializer):
     figures = FiguresOutput()
     report = ReportOutput()
@@ -56,6 +68,7 @@ class DashboardOutput(serializers.Serializer):
     groups = RowOutput(many=True)
     districts = RankedRowOutput(many=True)
     categories = RowOutput(many=True)
+    top_donors = TopDonorOutput(many=True)
 
 
 class StockCoverRowOutput(serializers.Serializer):

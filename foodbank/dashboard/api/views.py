@@ -71,6 +71,7 @@ class DashboardView(APIView):
             "groups": board.groups,
             "districts": board.districts,
             "categories": board.categories,
+            "top_donors": board.donors,
         }
         return Response(s.DashboardOutput(body).data)
 
