@@ -6,16 +6,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from foodbank.health import healthz, healthz_web
 from foodbank.web.views import home
 
+# The counter's redemptions come first: a request is matched against patterns in order.
 api_v1 = [
+    path("", include("points.api.urls")),
     path("", include("foodbank.accounts.api.urls")),
     path("", include("foodbank.districts.api.urls")),
     path("", include("donors.api.urls")),
     path("inventory/", include(("inventory.api.urls", "inventory-api"))),
-    path("", include("points.api.urls")),
     path("", include("foodbank.dashboard.api.urls")),
 ]
 
 urlpatterns = [
+    path("api/v1/", include(api_v1)),
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -25,7 +27,6 @@ urlpatterns = [
     path("", include("points.urls")),
     path("", include("foodbank.dashboard.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

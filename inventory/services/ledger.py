@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
@@ -106,11 +107,9 @@ def issue_reserved_lots(
         return
     if connection.vendor == "postgresql":
         moved = _hand_out_in_one_statement(wanted, by=by, reason=reason, today=today)
-        if moved == set(wanted):
-            return
-        # Some lot could not give: say which, and the caller's transaction rolls back.
-        _refuse(lock_lot_sums(set(wanted) - moved), wanted, today)
-        raise NotEnoughStock()
+        if moved != set(wanted):
+            refuse_hand_out(wanted, moved=moved, today=today)
+        return
     _refuse(lock_lot_sums(wanted), wanted, today)
     _take_from_lots(wanted)
     Movement.objects.bulk_create(
@@ -124,6 +123,26 @@ def issue_reserved_lots(
         )
         for lot_id, quantity in wanted.items()
     )
+
+
+def refuse_hand_out(wanted: dict[int, Decimal], *, moved: set[int], today: date) -> NoReturn:
+    """Some lots of a hand-out could not give: name the first, expired or holding less.
+
+    The caller's transaction is rolled back by the exception.
+    """
+    _refuse(lock_lot_sums(set(wanted) - moved), wanted, today)
+    raise NotEnoughStock()
+
+
+def hand_out_parameters(*, by: User, reason: str, today: date) -> dict[str, Any]:
+    """The parameters ``HAND_OUT_STEPS`` names."""
+    return {
+        "now": timezone.now(),
+        "today": today,
+        "kind": MovementKind.ISSUE,
+        "reason": reason,
+        "by": by.pk,
+    }
 
 
 def _refuse(
@@ -156,10 +175,12 @@ def _take_from_lots(taken: dict[int, Decimal]) -> None:
         cursor.execute(sql, [now, *values])
 
 
-HAND_OUT = """
-WITH wanted AS (
-    SELECT * FROM unnest(%(lots)s::bigint[], %(quantities)s::numeric[]) AS w(lot_id, quantity)
-), locked AS (
+#: The steps of a hand-out that follow a ``wanted (lot_id, quantity)`` CTE: lock the lots in
+#: primary-key order, move those that still hold the quantity and have not expired, and
+#: write their movements; ``moved`` holds the ids of the lots moved. Other statements (a
+#: voucher handed over at the counter) put their own ``wanted`` in front of them.
+HAND_OUT_STEPS = """
+locked AS (
     SELECT lot.id FROM inventory_lot AS lot JOIN wanted ON wanted.lot_id = lot.id
     ORDER BY lot.id FOR UPDATE OF lot
 ), taken AS (
@@ -171,13 +192,21 @@ WITH wanted AS (
     WHERE lot.id = locked.id AND lot.reserved >= wanted.quantity
       AND (lot.expiry_date IS NULL OR lot.expiry_date >= %(today)s)
     RETURNING lot.id, wanted.quantity
+), moved AS (
+    INSERT INTO inventory_movement
+        (lot_id, kind, on_hand_change, reserved_change, reason, created_by_id, created_at)
+    SELECT taken.id, %(kind)s, -taken.quantity, -taken.quantity, %(reason)s, %(by)s, %(now)s
+    FROM taken
+    RETURNING lot_id
 )
-INSERT INTO inventory_movement
-    (lot_id, kind, on_hand_change, reserved_change, reason, created_by_id, created_at)
-SELECT taken.id, %(kind)s, -taken.quantity, -taken.quantity, %(reason)s, %(by)s, %(now)s
-FROM taken
-RETURNING lot_id
 """
+
+HAND_OUT = f"""
+WITH wanted AS (
+    SELECT * FROM unnest(%(lots)s::bigint[], %(quantities)s::numeric[]) AS w(lot_id, quantity)
+), {HAND_OUT_STEPS}
+SELECT lot_id FROM moved
+"""  # noqa: S608
 
 
 def _hand_out_in_one_statement(
@@ -193,11 +222,7 @@ def _hand_out_in_one_statement(
             {
                 "lots": list(wanted),
                 "quantities": list(wanted.values()),
-                "now": timezone.now(),
-                "today": today,
-                "kind": MovementKind.ISSUE,
-                "reason": reason,
-                "by": by.pk,
+                **hand_out_parameters(by=by, reason=reason, today=today),
             },
         )
         return {lot_id for (lot_id,) in cursor.fetchall()}

@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -59,6 +60,46 @@ class VoucherOutput(serializers.Serializer):
 
     def get_token(self, voucher: Voucher) -> str | None:
         return voucher_token(voucher) if voucher.status == VoucherStatus.ISSUED else None
+
+    def to_representation(self, voucher: Voucher) -> dict:
+        """The fields declared above, written out: building them field by field costs more
+        than the rest of a redemption's answer (a test holds the two to the same result)."""
+        return {
+            "id": voucher.pk,
+            "household": voucher.household_id,
+            "first_name": voucher.household.first_name,
+            "district": voucher.district.code,
+            "status": voucher.status,
+            "points": voucher.points,
+            "expires_on": _DATE.to_representation(voucher.expires_on),
+            "created_at": _DATETIME.to_representation(voucher.created_at),
+            "redeemed_at": _redeemed_at(voucher),
+            "lines": [
+                {
+                    "item": {
+                        "id": line.item.pk,
+                        "name_th": line.item.name_th,
+                        "name_en": line.item.name_en,
+                        "unit": line.item.unit,
+                    },
+                    "quantity": line.quantity,
+                    "points_each": line.points_each,
+                }
+                for line in voucher.lines.all()
+            ],
+            "token": self.get_token(voucher),
+        }
+
+
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def _redeemed_at(voucher: Voucher) -> str | None:
+    try:
+        return _DATETIME.to_representation(voucher.redemption.redeemed_at)
+    except ObjectDoesNotExist:
+        return None
 
 
 class ScannedCodeInput(serializers.Serializer):

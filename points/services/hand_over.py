@@ -1,0 +1,127 @@
+"""PostgreSQL: a voucher handed over at the counter in one statement.
+
+A redemption is the counter's busiest moment. Here one statement locks the voucher (only if
+it is still open, unexpired and of the counter's district), records the redemption, marks
+the voucher redeemed, hands out the reserved lots as any hand-out does (`HAND_OUT_STEPS`:
+lots locked in primary-key order, movements written) and reads back what the counter shows.
+A voucher it cannot hand over comes back as ``None``; the caller then finds out why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from foodbank.accounts.models import User
+from foodbank.db.prefetch import give_prefetched
+from foodbank.districts.models import District
+from inventory.models import Item
+from inventory.services.ledger import HAND_OUT_STEPS, hand_out_parameters, refuse_hand_out
+
+from ..models import Household, Redemption, Voucher, VoucherLine, VoucherStatus
+from ..tokens import VoucherClaims
+
+HAND_OVER = f"""
+WITH voucher AS (
+    SELECT v.id, v.household_id, v.points, v.expires_on, v.created_at, h.head_name, d.code
+    FROM points_voucher AS v
+    JOIN points_household AS h ON h.id = v.household_id
+    JOIN districts_district AS d ON d.id = v.district_id
+    WHERE v.id = %(voucher)s AND v.household_id = %(household)s AND v.district_id = %(district)s
+      AND v.status = %(issued)s AND v.expires_on >= %(today)s
+    FOR UPDATE OF v
+), redeemed AS (
+    INSERT INTO points_redemption (voucher_id, redeemed_by_id, counter, redeemed_at)
+    SELECT id, %(by)s, %(counter)s, %(now)s FROM voucher
+    RETURNING voucher_id
+), closed AS (
+    UPDATE points_voucher AS v SET status = %(redeemed)s
+    FROM redeemed WHERE v.id = redeemed.voucher_id
+), wanted AS (
+    SELECT a.lot_id, sum(a.quantity) AS quantity
+    FROM voucher
+    JOIN points_voucherline AS l ON l.voucher_id = voucher.id
+    JOIN points_voucherallocation AS a ON a.line_id = l.id
+    GROUP BY a.lot_id
+), {HAND_OUT_STEPS}
+SELECT voucher.*,
+    (SELECT array_agg(lot_id ORDER BY lot_id) FROM wanted),
+    (SELECT array_agg(quantity ORDER BY lot_id) FROM wanted),
+    (SELECT array_agg(lot_id) FROM moved),
+    (SELECT json_agg(json_build_array(l.id, l.quantity, l.points_each,
+                                      i.id, i.name_th, i.name_en, i.unit) ORDER BY l.id)
+     FROM points_voucherline AS l JOIN inventory_item AS i ON i.id = l.item_id
+     WHERE l.voucher_id = voucher.id)
+FROM voucher
+"""  # noqa: S608
+
+
+def hand_over_at_once(
+    claims: VoucherClaims, *, by: User, counter: str, today: date
+) -> Voucher | None:
+    """Hand over the voucher ``claims`` names, or return ``None`` if it is not open here.
+
+    The voucher comes back as the counter's answer needs it (household, district,
+    redemption and lines with their items), without another query.
+    """
+    district_id = by.district_id
+    if district_id is None:
+        return None
+    now = timezone.now()
+    reason = str(Voucher(pk=claims.voucher_id))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            HAND_OVER,
+            {
+                "voucher": claims.voucher_id,
+                "household": claims.household_id,
+                "district": district_id,
+                "issued": VoucherStatus.ISSUED,
+                "redeemed": VoucherStatus.REDEEMED,
+                "counter": counter,
+                **hand_out_parameters(by=by, reason=reason, today=today),
+                "now": now,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, household_id, points, expires_on, created_at, head_name, code, *rest = row
+    lot_ids, quantities, moved, lines = rest
+    wanted: dict[int, Decimal] = dict(zip(lot_ids or [], quantities or [], strict=True))
+    if set(moved or []) != set(wanted):
+        refuse_hand_out(wanted, moved=set(moved or []), today=today)
+    voucher = Voucher(
+        pk=pk,
+        household=Household(pk=household_id, head_name=head_name, district_id=district_id),
+        district=District(pk=district_id, code=code),
+        status=VoucherStatus.REDEEMED,
+        points=points,
+        expires_on=expires_on,
+        created_at=created_at,
+    )
+    voucher.redemption = Redemption(redeemed_by=by, counter=counter, redeemed_at=now)
+    give_prefetched(voucher, "lines", [_line(voucher, *values) for values in lines or []])
+    return voucher
+
+
+def _line(
+    voucher: Voucher,
+    pk: int,
+    quantity: int,
+    points_each: int,
+    item_pk: int,
+    name_th: str,
+    name_en: str,
+    unit: str,
+) -> VoucherLine:
+    return VoucherLine(
+        pk=pk,
+        voucher=voucher,
+        item=Item(pk=item_pk, name_th=name_th, name_en=name_en, unit=unit),
+        quantity=quantity,
+        points_each=points_each,
+    )
