@@ -13,11 +13,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import STAFF_ROLES, Role, User
 from foodbank.accounts.scoping import can_act_in
+from foodbank.web.dates import in_local_calendar
 from inventory.models import Item
 from inventory.selectors import points_price
 from inventory.services.ledger import issue_reserved_lots
@@ -133,7 +134,7 @@ def read_voucher_token(token: str) -> tokens.VoucherClaims:
 def _already(voucher: Voucher) -> AlreadyRedeemed:
     done = voucher.redemption
     message = _("Already collected on %(when)s at %(counter)s, handed over by %(who)s.") % {
-        "when": formats.date_format(timezone.localtime(done.redeemed_at), "DATETIME_FORMAT"),
+        "when": in_local_calendar(done.redeemed_at, "j M Y H:i"),
         "counter": done.counter or voucher.district.name,
         "who": done.redeemed_by.get_short_name() or done.redeemed_by.username,
     }
