@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from foodbank.accounts.models import Role
 from foodbank.districts.models import District, DistrictGroup
+from foodbank.web.widgets import DayInput
 from inventory.models import Item
 
 from .models import (
@@ -64,9 +65,7 @@ class LineForm(forms.Form):
     destination = forms.ChoiceField(
         label=_("Destination"), choices=Destination.choices, initial=Destination.FORWARD
     )
-    expiry_date = forms.DateField(
-        label=_("Best before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expiry_date = forms.DateField(label=_("Best before"), required=False, widget=DayInput())
     quantity = forms.DecimalField(
         label=_("Quantity"), required=False, min_value=Decimal("0.001"), decimal_places=3
     )
@@ -119,9 +118,7 @@ class DropOffForm(forms.Form):
 
 class AnnounceForm(forms.Form):
     district = forms.ModelChoiceField(District.objects.all(), label=_("District office"))
-    expected_on = forms.DateField(
-        label=_("Expected on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expected_on = forms.DateField(label=_("Expected on"), required=False, widget=DayInput())
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 2}))
 
 
@@ -221,9 +218,7 @@ class DistributionForm(forms.Form):
     """Surplus passed on to a community or group; admins also say which district gave it."""
 
     district = forms.ModelChoiceField(District.objects.all(), label=_("District office"))
-    distributed_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    distributed_on = forms.DateField(label=_("Date"), widget=DayInput())
     recipient_group = forms.CharField(label=_("Community or group"), max_length=200)
     people_reached = forms.IntegerField(
         label=_("People reached"),
@@ -261,7 +256,7 @@ def _day_field(label: StrOrPromise) -> forms.DateField:
         label=label,
         required=False,
         validators=[within_calendar],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
     )
 
 
@@ -355,9 +350,7 @@ class MethodologyForm(forms.Form):
     """A new version of a methodology; its defaults apply to categories without a factor."""
 
     name = forms.CharField(label=_("Name"), max_length=80)
-    effective_from = forms.DateField(
-        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label=_("In force from"), widget=DayInput())
     meals_per_kg = factor_field(_("Meals per kg (default)"))
     kgco2e_per_kg = factor_field(_("kgCO2e per kg (default)"))
     source = forms.CharField(label=_("Source"), required=False, widget=forms.Textarea({"rows": 2}))

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from foodbank.districts.models import District
+from foodbank.web.widgets import DayInput
 
 from .models import Item, Lot, Transfer
 
@@ -29,9 +30,7 @@ def stockable_items():
 class ReceiveForm(forms.Form):
     item = forms.ModelChoiceField(stockable_items(), label=_("Item"))
     quantity = quantity_field(_("Quantity"))
-    expiry_date = forms.DateField(
-        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DayInput())
     reason = forms.CharField(
         label=_("Note"), required=False, max_length=300, help_text=_("e.g. bought from …")
     )

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from foodbank.web.widgets import DayInput
+
 from .models import Household
 
 SCORES = [(n, str(n)) for n in range(5)]
@@ -43,9 +45,7 @@ class HouseholdForm(forms.ModelForm):
 
 
 class AssessmentForm(forms.Form):
-    assessed_on = forms.DateField(
-        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DayInput())
     income = forms.TypedChoiceField(label=_("Income"), choices=SCORES, coerce=int)
     health = forms.TypedChoiceField(label=_("Health"), choices=SCORES, coerce=int)
     education = forms.TypedChoiceField(label=_("Education"), choices=SCORES, coerce=int)

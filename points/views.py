@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -105,7 +106,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*KEEPERS)
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
     household, user = _household(request, pk), signed_in_user(request)
-    form = AssessmentForm(request.POST or None)
+    form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     act = lambda: assessments.record_assessment(  # noqa: E731
         household=household, by=user, **form.cleaned_data
     )

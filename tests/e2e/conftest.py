@@ -83,3 +83,23 @@ def sign_in(live_server):
         )
 
     return add_session
+
+
+@pytest.fixture
+def person(playwright, live_server):
+    """``person(locale=..., phone=...)``: a new browser tab for one person on the journey,
+    each with its own cookies, all in one Chromium closed after the test."""
+    from .journey import Walk
+
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_CHROMIUM)
+
+    def arrive(*, locale: str = "th-TH", phone: bool = False) -> Walk:
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
+        context = browser.new_context(
+            locale=locale, viewport=viewport, is_mobile=phone, has_touch=phone
+        )
+        context.set_default_timeout(15_000)
+        return Walk(context.new_page(), live_server.url, phone=phone)
+
+    yield arrive
+    browser.close()

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from foodbank.accounts.models import Role
 from points.models import Household, HouseholdAccess, PointsEntry
@@ -171,3 +172,10 @@ def test_a_decision_other_than_approve_or_reject_is_refused(client, people):
     assert client.post(f"/points/approvals/{grant.pk}/", {}).status_code == 400
     grant.refresh_from_db()
     assert grant.status == "pending"
+
+
+def test_the_assessment_form_starts_on_todays_date(client, people):
+    home = household(people.staff_a)
+    client.force_login(people.staff_a)
+    page = client.get(f"/households/{home.pk}/assess/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page
