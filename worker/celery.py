@@ -10,6 +10,7 @@ import os
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.schedules import crontab
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -38,13 +39,13 @@ app.conf.beat_schedule = {
     },
     "sweep-impact": {
         "task": "worker.tasks.sweep_impact",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": float(settings.FOODBANK_IMPACT_SWEEP_SECONDS),
+        "options": {"expires": settings.FOODBANK_IMPACT_SWEEP_SECONDS * 0.9},
     },
     "sweep-receipt-emails": {
         "task": "worker.tasks.sweep_receipt_emails",
-        "schedule": crontab(minute="*/5"),
-        "options": {"expires": 280},
+        "schedule": float(settings.FOODBANK_RECEIPT_SWEEP_SECONDS),
+        "options": {"expires": settings.FOODBANK_RECEIPT_SWEEP_SECONDS * 0.9},
     },
     "flag-stock-alerts": {
         "task": "worker.tasks.flag_stock_alerts",

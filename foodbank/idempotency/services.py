@@ -29,8 +29,11 @@ from foodbank.errors import ApplicationError, Conflict
 from .models import IdempotencyKey
 
 KEY_LIFETIME = timedelta(hours=24)
-#: An unanswered key older than this belongs to a request that died; another may take it.
-ABANDONED_AFTER = timedelta(minutes=2)
+#: The request that claims a key holds its row locked for as long as it works, so an
+#: unanswered key that another request can lock belongs to a request that failed without
+#: releasing it (its database went away) or died; the age only covers the moment between the
+#: claim's commit and that lock. After a database restart, retries go through this soon.
+ABANDONED_AFTER = timedelta(seconds=5)
 MAX_KEY_LENGTH = 255
 HEADER = "Idempotency-Key"
 

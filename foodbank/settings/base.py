@@ -193,6 +193,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The sweeps that find work a lost task never did (broker down when it was queued, worker
+# killed before Redis redelivers it): how often each runs, in seconds. A drop-off's impact
+# is computed at most this long after both the broker and a worker are back.
+FOODBANK_IMPACT_SWEEP_SECONDS = env.int("FOODBANK_IMPACT_SWEEP_SECONDS", default=60)
+FOODBANK_RECEIPT_SWEEP_SECONDS = env.int("FOODBANK_RECEIPT_SWEEP_SECONDS", default=300)
 
 # The district list bundled with the project, loaded by `manage.py load_districts`.
 FOODBANK_DISTRICTS_FILE = env.path(
