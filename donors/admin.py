@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from foodbank.audit.admin import AuditedAdmin
+
 from .models import (
     Distribution,
     DistributionLine,
@@ -69,7 +71,7 @@ class MethodologyFactorInline(admin.TabularInline):
 
 
 @admin.register(Methodology)
-class MethodologyAdmin(admin.ModelAdmin):
+class MethodologyAdmin(AuditedAdmin):
     """A methodology that computed any figure is shown read-only: change it by a new version."""
 
     list_display = ["name", "version", "effective_from", "meals_per_kg", "kgco2e_per_kg"]

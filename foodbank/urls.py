@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("points.urls")),
     path("", include("foodbank.dashboard.urls")),
+    path("", include("foodbank.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

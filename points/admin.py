@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 
 from foodbank.accounts.permissions import signed_in_user
 from foodbank.admin_base import ReadOnlyAdmin
+from foodbank.audit.admin import AuditedAdmin
 
 from .models import (
     Assessment,
@@ -93,7 +94,7 @@ class PointsEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CityPolicy)
-class CityPolicyAdmin(admin.ModelAdmin):
+class CityPolicyAdmin(AuditedAdmin):
     """The city default; there is one, so it is changed, never added or deleted."""
 
     list_display = [
@@ -118,7 +119,7 @@ class CityPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(NeedBand)
-class NeedBandAdmin(admin.ModelAdmin):
+class NeedBandAdmin(AuditedAdmin):
     list_display = ["min_score", "points"]
 
 
@@ -143,7 +144,7 @@ class VoucherAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HouseholdLimit)
-class HouseholdLimitAdmin(admin.ModelAdmin):
+class HouseholdLimitAdmin(AuditedAdmin):
     list_display = ["district", "item", "category", "quantity", "period"]
     list_filter = ["period", "district__group"]
     raw_id_fields = ["item"]

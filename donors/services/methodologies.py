@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from foodbank.accounts.models import User
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 
 from ..models import DropOffLine, FoodCategory, ImpactRecomputation, Methodology, MethodologyFactor
 
@@ -57,4 +59,13 @@ def add_methodology_version(
         row = MethodologyFactor(methodology=methodology, **factor.__dict__)
         row.full_clean()
         row.save()
+    record(
+        Action.METHODOLOGY_ADDED,
+        target=methodology,
+        by=by,
+        name=name,
+        version=methodology.version,
+        effective_from=effective_from,
+        factors=len(factors),
+    )
     return methodology

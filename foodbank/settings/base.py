@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "inventory",
     "points",
     "foodbank.dashboard",
+    "foodbank.audit",
     "worker",
 ]
 
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "foodbank.audit.context.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foodbank.web.middleware.ApplicationErrorPage",

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import User
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 
 from ..errors import LotExpired, NotEnoughStock
 from ..lock_objects import lock_lot_sums, lock_lots
@@ -63,6 +65,17 @@ def record_movement(
         ) from error
     lot.on_hand += on_hand_change
     lot.reserved += reserved_change
+    record(
+        Action.STOCK_MOVEMENT,
+        target=movement,
+        by=by,
+        district_id=lot.district_id,
+        lot=lot.pk,
+        item=lot.item_id,
+        kind=kind,
+        on_hand_change=on_hand_change,
+        reserved_change=reserved_change,
+    )
     return movement
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import STAFF_ROLES, User
 from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 
 from .. import tokens
 from ..errors import CardRevoked, WrongDistrict
@@ -22,7 +24,15 @@ def issue_card(*, household: Household, by: User) -> HouseholdCard:
     ensure_can_act_in(by, household.district)
     household = lock_household(household.pk)
     household.cards.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-    return HouseholdCard.objects.create(household=household, key=signing_key(), issued_by=by)
+    card = HouseholdCard.objects.create(household=household, key=signing_key(), issued_by=by)
+    record(
+        Action.HOUSEHOLD_CARD,
+        target=household,
+        by=by,
+        district_id=household.district_id,
+        card=card.pk,
+    )
+    return card
 
 
 def card_token(card: HouseholdCard) -> str:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.accounts.services import create_user
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 from foodbank.districts.models import District
 
 from .. import national_id
@@ -72,6 +74,13 @@ def register_household(
     except IntegrityError as error:  # registered at the same moment elsewhere
         _refuse_duplicate(digits_hash)
         raise AlreadyRegistered() from error
+    record(
+        Action.HOUSEHOLD_REGISTERED,
+        target=household,
+        by=by,
+        district_id=district.pk,
+        members=household.members,
+    )
     return household
 
 
@@ -85,6 +94,14 @@ def update_household(*, household: Household, by: User, **fields: Any) -> Househ
         setattr(household, name, fields[name])
     household.full_clean()
     household.save(update_fields=[*changed, "updated_at"])
+    # The names of the fields changed, never their values (personal data).
+    record(
+        Action.HOUSEHOLD_CHANGED,
+        target=household,
+        by=by,
+        district_id=household.district_id,
+        fields=changed,
+    )
     return household
 
 
@@ -109,4 +126,11 @@ def create_recipient_login(*, household: Household, username: str, password: str
     )
     household.account = account
     household.save(update_fields=["account", "updated_at"])
+    record(
+        Action.RECIPIENT_LOGIN,
+        target=household,
+        by=by,
+        district_id=household.district_id,
+        account=account.pk,
+    )
     return account

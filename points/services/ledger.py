@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 from foodbank.language import in_city_language
 
 from ..errors import AlreadyRefunded, GrantAlreadyDecided, InsufficientPoints, SecondApproverNeeded
@@ -47,6 +49,15 @@ def _write(
     except IntegrityError as error:
         raise _not_enough(household, -points) from error
     household.balance += points
+    record(
+        Action.POINTS_ENTRY,
+        target=entry,
+        by=by,
+        district_id=household.district_id,
+        household=household.pk,
+        kind=kind,
+        points=points,
+    )
     return entry
 
 
@@ -97,7 +108,16 @@ def grant_points(*, household: Household, points: int, by: User, reason: str = "
         requested_by=by,
         decided_at=None if pending else timezone.now(),
     )
-    if not pending:
+    if pending:
+        record(
+            Action.GRANT_REQUESTED,
+            target=grant,
+            by=by,
+            district_id=household.district_id,
+            household=household.pk,
+            points=points,
+        )
+    else:
         _credit(grant, by)
     return grant
 
@@ -116,12 +136,24 @@ def _decide(grant: Grant, by: User) -> Grant:
     return grant
 
 
+def _record_decision(action: Action, grant: Grant, by: User) -> None:
+    record(
+        action,
+        target=grant,
+        by=by,
+        district_id=grant.household.district_id,
+        household=grant.household_id,
+        points=grant.points,
+    )
+
+
 @transaction.atomic
 def approve_grant(*, grant: Grant, by: User) -> Grant:
     """A second staff member approves; only now do the points count."""
     grant = _decide(grant, by)
     grant.status = GrantStatus.APPROVED
     grant.save(update_fields=["status", "decided_by", "decided_at"])
+    _record_decision(Action.GRANT_APPROVED, grant, by)
     _credit(grant, grant.requested_by)
     return grant
 
@@ -131,6 +163,7 @@ def reject_grant(*, grant: Grant, by: User) -> Grant:
     grant = _decide(grant, by)
     grant.status = GrantStatus.REJECTED
     grant.save(update_fields=["status", "decided_by", "decided_at"])
+    _record_decision(Action.GRANT_REJECTED, grant, by)
     return grant
 
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from donors.models import FoodCategory
 from foodbank.accounts.models import User
 from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 from foodbank.districts.models import District
 from inventory.models import Item
 
@@ -86,5 +88,15 @@ def set_limit(
         item=item,
         category=None if item else category,
         defaults={"quantity": quantity, "period": period},
+    )
+    record(
+        Action.VOUCHER_LIMIT,
+        target=limit,
+        by=by,
+        district_id=district.pk,
+        item=limit.item_id,
+        category=limit.category_id,
+        quantity=quantity,
+        period=period,
     )
     return limit

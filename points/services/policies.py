@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 from foodbank.districts.models import District
 
 from ..errors import AdminOnly, PolicyOutsideLimits
@@ -116,6 +118,15 @@ def adjust_district_policy(
             "updated_by": by,
         },
     )
+    record(
+        Action.DISTRICT_POLICY,
+        target=policy,
+        by=by,
+        district_id=district.pk,
+        percent=percent,
+        validity_days=validity_days,
+        approval_threshold=approval_threshold,
+    )
     return policy
 
 
@@ -128,3 +139,5 @@ def set_need_bands(*, bands: list[tuple[int, int]], by: User) -> None:
         _within(least, 0, 20, "bands")
     NeedBand.objects.all().delete()
     NeedBand.objects.bulk_create(NeedBand(min_score=s, points=p) for s, p in bands)
+    city = CityPolicy.objects.get(pk=1)
+    record(Action.NEED_BANDS, target=city, by=by, bands=[list(band) for band in bands])

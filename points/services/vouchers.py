@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import STAFF_ROLES, Role, User
 from foodbank.accounts.scoping import can_act_in
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 from foodbank.web.dates import in_local_calendar
 from inventory.models import Item
 from inventory.selectors import points_price
@@ -109,6 +111,15 @@ def issue_voucher(*, household: Household, choices: Sequence[Choice], by: User) 
         VoucherAllocation.objects.bulk_create(
             VoucherAllocation(line=line, lot=a.lot, quantity=a.quantity) for a in allocations
         )
+    record(
+        Action.VOUCHER_ISSUED,
+        target=voucher,
+        by=by,
+        district_id=district.pk,
+        household=household.pk,
+        points=total,
+        items={c.item.pk: c.quantity for c in basket},
+    )
     return voucher
 
 
@@ -212,6 +223,15 @@ def _give_back(voucher: Voucher, *, by: User | None, status: str) -> Voucher:
     voucher.closed_at = timezone.now()
     voucher.closed_by = by
     voucher.save(update_fields=["status", "closed_at", "closed_by"])
+    action = Action.VOUCHER_EXPIRED if status == VoucherStatus.EXPIRED else Action.VOUCHER_CANCELLED
+    record(
+        action,
+        target=voucher,
+        by=by,
+        district_id=voucher.district_id,
+        household=voucher.household_id,
+        points=voucher.points,
+    )
     return voucher
 
 

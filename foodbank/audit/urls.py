@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+urlpatterns = [path("audit/", views.audit_trail, name="trail")]
