@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from environment variables."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foodbank.web.middleware.ApplicationErrorPage",
+    # Last, so that it sees the sign-in views' answers and turns a lockout into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "foodbank.urls"
@@ -95,6 +99,22 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins, then the next checks
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout (foodbank/accounts/lockout.py): per username from one address, and per
+# address for every username, with a cool-off after which failures no longer count.
+AXES_HANDLER = "foodbank.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env.int("FOODBANK_LOGIN_FAILURE_LIMIT", default=5)
+FOODBANK_ADDRESS_FAILURE_LIMIT = env.int("FOODBANK_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("FOODBANK_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_CLIENT_IP_CALLABLE = "foodbank.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "foodbank.accounts.lockout.lockout_response"
+# A success does not wipe the failures: it would also wipe the address's count for others.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False  # log lockouts without the user agent; usernames and addresses masked
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

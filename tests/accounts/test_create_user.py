@@ -1,16 +1,22 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib import auth
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 from django.utils import translation
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.services import assign_role, create_user
 
 from .factories import TEST_PASSWORD
+
+
+def authenticate(**credentials):
+    """Signing in as the login page does: with a request (the lockout needs its address)."""
+    return auth.authenticate(RequestFactory().post("/login/"), **credentials)
 
 
 class Stdin(StringIO):

@@ -9,9 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from foodbank.accounts import selectors, services
+from foodbank.accounts.lockout import LockedOut, locked_out, lockout_message, retry_after
 from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import allow_roles
-from foodbank.errors import ApplicationError
+from foodbank.errors import ApplicationError, error_body
 from foodbank.ratelimit import RateThrottle
 
 from .serializers import TokenInput, TokenOutput, UserInput, UserOutput
@@ -34,6 +35,13 @@ class TokenView(APIView):
         given = TokenInput(data=request.data)
         given.is_valid(raise_exception=True)
         user = authenticate(request, **given.validated_data)
+        if user is None and locked_out(request):
+            error = LockedOut(lockout_message(request))
+            return Response(
+                error_body(error.code, error.message),
+                status=error.status_code,
+                headers={"Retry-After": retry_after(request)},
+            )
         if user is None:
             raise InvalidCredentials(fields={"password": [str(InvalidCredentials.default_message)]})
         token, _created = Token.objects.get_or_create(user=user)
