@@ -36,13 +36,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache and no rate-limit counters."""
+    """Each test starts with an empty cache, no rate-limit counters and the default language
+    (a page asked for in English leaves English active in the thread)."""
     from django.core.cache import cache
+    from django.utils import translation
 
     from foodbank import ratelimit
 
     cache.clear()
     ratelimit.reset()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
