@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "foodbank.web.csp.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +58,9 @@ MIDDLEWARE = [
     # Last, so that it sees the sign-in views' answers and turns a lockout into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy header (foodbank/web/csp.py): set in production, off elsewhere.
+CONTENT_SECURITY_POLICY = ""
 
 ROOT_URLCONF = "foodbank.urls"
 WSGI_APPLICATION = "foodbank.wsgi.application"
