@@ -31,6 +31,7 @@ from .models import (
     DonorActivityMonthly,
     DropOff,
     DropOffDaily,
+    DropOffImport,
     DropOffLine,
     DropOffMonthly,
     DropOffStatus,
@@ -77,6 +78,13 @@ def dropoffs_visible_to(user: User | AnonymousUser) -> QuerySet[DropOff]:
     if isinstance(user, User) and user.role == Role.DONOR:
         return dropoffs.filter(donor__account=user)
     return scope_to_district(dropoffs, user)
+
+
+def imports_visible_to(user: User | AnonymousUser) -> QuerySet[DropOffImport]:
+    """Imported files a user may see: all for admins, those uploaded by staff of their own
+    district for district staff (a file's rows name any district, so its uploader's decides)."""
+    imports = DropOffImport.objects.defer("content")
+    return scope_to_district(imports, user, district_field="created_by__district")
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from .forms import (
     apply_service_errors,
     filled_lines,
 )
-from .models import Donor, DropOff, DropOffImport, DropOffStatus, ReceiptKind
+from .models import Donor, DropOff, DropOffStatus, ReceiptKind
 from .services import donors, dropoffs, imports, receipts
 
 STAFF = (Role.ADMIN, Role.DISTRICT_STAFF)
@@ -332,13 +332,13 @@ def import_new(request: HttpRequest) -> HttpResponse:
         else:
             enqueue_after_commit("worker.tasks.import_dropoffs", started.pk)
             return redirect("donors:import-detail", pk=started.pk)
-    recent = DropOffImport.objects.defer("content")[:10]
+    recent = selectors.imports_visible_to(user)[:10]
     return render(request, "donors/import_form.html", {"form": form, "recent": recent})
 
 
 @role_required(*STAFF)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dropoff_import = get_object_or_404(DropOffImport.objects.defer("content"), pk=pk)
+    dropoff_import = get_object_or_404(selectors.imports_visible_to(request.user), pk=pk)
     progress = imports.progress_of(dropoff_import)
     if request.GET.get("format") == "json":
         return JsonResponse({"status": dropoff_import.status, **progress})

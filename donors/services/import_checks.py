@@ -91,8 +91,9 @@ class FileCheck:
     value: a repeated cell costs one look-up; only a new one is stripped, parsed, checked.
     """
 
-    def __init__(self, content: bytes) -> None:
+    def __init__(self, content: bytes, *, only_district_id: int | None = None) -> None:
         self.file = CheckedFile()
+        self.only_district_id = only_district_id
         self.finished = False
         try:
             text = content.decode("utf-8-sig")
@@ -200,6 +201,11 @@ class FileCheck:
         code = cell.strip()
         if (pk := self.district_codes.get(code)) is None:
             raise RowError(_("district: unknown code “%(v)s”") % {"v": code})
+        if self.only_district_id is not None and pk != self.only_district_id:
+            raise RowError(
+                _("district: “%(v)s” is another district; you may import only your own")
+                % {"v": code}
+            )
         self.districts[cell] = pk
         self.file.district_ids.add(pk)
         return pk

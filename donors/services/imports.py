@@ -27,7 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from foodbank.accounts.models import User
+from foodbank.accounts.models import Role, User
 from foodbank.districts.models import District
 from worker.enqueue import enqueue_after_commit
 
@@ -333,6 +333,14 @@ def _stream(
 OUTCOME = ["status", "total_rows", "done_rows", "imported_lines", "problems", "finished_at"]
 
 
+def _own_district(by: User | None) -> int | None:
+    """District staff import their own district's drop-offs; admins and the command line
+    import any district's."""
+    if by is None or by.role == Role.ADMIN:
+        return None
+    return by.district_id
+
+
 def run_import(
     *, dropoff_import_id: int, progress: Callable[[int], None] | None = None
 ) -> DropOffImport:
@@ -350,7 +358,7 @@ def run_import(
             if progress:
                 progress(done)
 
-        check = FileCheck(content)
+        check = FileCheck(content, only_district_id=_own_district(dropoff_import.created_by))
         try:
             with transaction.atomic(), _without_cycle_collection():
                 created = _write(dropoff_import, check, report)

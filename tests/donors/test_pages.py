@@ -152,6 +152,35 @@ def test_an_upload_is_imported_with_progress(client, people):
     assert "already been imported" in again.content.decode()
 
 
+def test_staff_import_only_their_own_districts_dropoffs_and_see_only_their_districts_files(
+    client, people
+):
+    client.force_login(people.staff_b)
+    csv = (
+        b"received_on,district,donor,category,weight_kg\n"
+        b"2024-05-01,1006,Bang Kapi Market,bakery,20\n"
+        b"2024-05-01,1001,Bang Kapi Market,bakery,5\n"
+    )
+    response = post_committed(
+        client,
+        "/imports/",
+        {"file": SimpleUploadedFile("may.csv", csv, "text/csv")},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    dropoff_import = DropOffImport.objects.get()
+    assert dropoff_import.status == ImportStatus.FAILED
+    assert dropoff_import.problems == [
+        [3, "district: “1001” is another district; you may import only your own"]
+    ]
+    assert not DropOff.objects.exists()
+    client.force_login(people.staff_a)
+    assert client.get(response["Location"]).status_code == 404
+    assert "may.csv" not in client.get("/imports/").content.decode()
+    client.force_login(people.admin)
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_an_upload_must_be_a_csv(client, people):
     client.force_login(people.staff_a)
     response = client.post(
