@@ -182,9 +182,9 @@ class LotIssueView(LotDetailView):
 
     @extend_schema(request=s.QuantityInput, responses={201: s.MovementOutput})
     def post(self, request: Request, pk: int) -> Response:
+        lot, user = self.get_object(), signed_in_user(request)
         given = s.QuantityInput(data=request.data)
         given.is_valid(raise_exception=True)
-        lot, user = self.get_object(), signed_in_user(request)
         return respond_once(
             request,
             lambda: created(
@@ -202,9 +202,9 @@ class LotWriteOffView(LotDetailView):
 
     @extend_schema(request=s.WriteOffInput, responses={201: s.MovementOutput})
     def post(self, request: Request, pk: int) -> Response:
+        lot, user = self.get_object(), signed_in_user(request)
         given = s.WriteOffInput(data=request.data)
         given.is_valid(raise_exception=True)
-        lot, user = self.get_object(), signed_in_user(request)
         return respond_once(
             request,
             lambda: created(

@@ -104,11 +104,11 @@ class HouseholdDetailView(generics.RetrieveAPIView):
 
     @extend_schema(request=s.HouseholdUpdate, responses=s.HouseholdOutput)
     def patch(self, request: Request, pk: int) -> Response:
+        household, user = self.get_object(), signed_in_user(request)
         given = s.HouseholdUpdate(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
-        user = signed_in_user(request)
         household = households.update_household(
-            household=self.get_object(), by=user, **given.validated_data
+            household=household, by=user, **given.validated_data
         )
         households.record_access(
             household=household, user=user, via="api", address=request.META.get("REMOTE_ADDR")

@@ -139,6 +139,8 @@ def test_another_districts_lot_cannot_be_issued_or_written_off(api, people):
             f"{API}/lots/{theirs.pk}/{action}/", {"quantity": "1", "reason": "x"}, format="json"
         )
         assert answer.status_code == 404
+        empty = client.post(f"{API}/lots/{theirs.pk}/{action}/", {}, format="json")
+        assert empty.status_code == 404  # not 400: the lot's scope is checked before the input
     theirs.refresh_from_db()
     assert theirs.on_hand == 3
 

@@ -120,6 +120,8 @@ def test_another_districts_households_are_not_found(api, people):
         format="json",
     )
     assert assessment.status_code == 404
+    changed = client.patch(f"{API}/households/{home.pk}/", {"members": -1}, format="json")
+    assert changed.status_code == 404  # not 400: the record's scope is checked before the input
     assert not PointsEntry.objects.exists()
     assert not HouseholdAccess.objects.exists()
 
