@@ -274,6 +274,8 @@ MATRIX: dict[str, Row] = {
     "dashboard:report-csv": page(*KEEPERS),
     "dashboard:report-xlsx": page(*KEEPERS),
     "dashboard:stock-cover": page(*KEEPERS),
+    "dashboard:households-helped": page(*KEEPERS),
+    "dashboard:points-records": page(*KEEPERS),
     "dashboard:households-reached": page(*KEEPERS_OWN, args=PK["distribution"]),
     "dashboard:open-data": page(*EVERYONE),
     "dashboard:open-data-csv": page(*EVERYONE),
