@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +37,15 @@ BENCH_URL = os.environ.get(
 )
 ADMIN_URL = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
 BENCH_NAME = BENCH_URL.rsplit("/", 1)[1]
-PORT = 8765
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = free_port()
 ITEMS = 40
 
 
@@ -129,7 +138,7 @@ def issue_vouchers(count: int, counters: int) -> tuple[list[str], list[str]]:
     return tokens, keys
 
 
-def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
+def start_gunicorn(workers: int, threads: int, worker_class: str) -> subprocess.Popen:
     env = os.environ | {
         "DATABASE_URL": BENCH_URL,
         "DJANGO_SETTINGS_MODULE": "foodbank.settings.test",
@@ -144,7 +153,7 @@ def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
             "--bind",
             f"127.0.0.1:{PORT}",
             "--worker-class",
-            "gthread",
+            worker_class,
             "--workers",
             str(workers),
             "--threads",
@@ -156,7 +165,7 @@ def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
         env=env,
     )
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
             connection.request("GET", "/healthz/web")
@@ -251,6 +260,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread)")
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        choices=["gthread", "sync"],
+        help="sync: one request at a time per process, a new connection for each",
+    )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -261,7 +276,7 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server = start_gunicorn(args.workers, args.threads)
+    server = start_gunicorn(args.workers, args.threads, args.worker_class)
     rows = []
     try:
         offset = 0

@@ -10,6 +10,8 @@ from django.db.models.expressions import Col
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from foodbank.db.prepared import fetch_one
+
 from .models import User
 
 
@@ -34,9 +36,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 def user_for_token(key: str) -> User | None:
     """The user whose API token is ``key``, active or not; ``None`` for an unknown key."""
     sql, attnames, converters = _statement(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
-        row = cursor.fetchone()
+    row = fetch_one(sql, [key])
     if row is None:
         return None
     values = list(row)

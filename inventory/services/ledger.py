@@ -152,7 +152,7 @@ def hand_out_parameters(*, by: User, reason: str, today: date) -> dict[str, Any]
     return {
         "now": timezone.now(),
         "today": today,
-        "kind": MovementKind.ISSUE,
+        "kind": MovementKind.ISSUE.value,
         "reason": reason,
         "by": by.pk,
     }

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
 from django.utils import timezone
 
 from foodbank.accounts.models import User
 from foodbank.db.prefetch import give_prefetched
+from foodbank.db.prepared import fetch_one
 from foodbank.districts.models import District
 from inventory.models import Item
 from inventory.services.ledger import HAND_OUT_STEPS, hand_out_parameters, refuse_hand_out
@@ -72,21 +72,19 @@ def hand_over_at_once(
         return None
     now = timezone.now()
     reason = str(Voucher(pk=claims.voucher_id))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            HAND_OVER,
-            {
-                "voucher": claims.voucher_id,
-                "household": claims.household_id,
-                "district": district_id,
-                "issued": VoucherStatus.ISSUED,
-                "redeemed": VoucherStatus.REDEEMED,
-                "counter": counter,
-                **hand_out_parameters(by=by, reason=reason, today=today),
-                "now": now,
-            },
-        )
-        row = cursor.fetchone()
+    row = fetch_one(
+        HAND_OVER,
+        {
+            "voucher": claims.voucher_id,
+            "household": claims.household_id,
+            "district": district_id,
+            "issued": VoucherStatus.ISSUED.value,
+            "redeemed": VoucherStatus.REDEEMED.value,
+            "counter": counter,
+            **hand_out_parameters(by=by, reason=reason, today=today),
+            "now": now,
+        },
+    )
     if row is None:
         return None
     pk, household_id, points, expires_on, created_at, head_name, code, *rest = row
