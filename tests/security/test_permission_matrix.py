@@ -279,6 +279,8 @@ MATRIX: dict[str, Row] = {
     "dashboard:households-reached": page(*KEEPERS_OWN, args=PK["distribution"]),
     "dashboard:open-data": page(*EVERYONE),
     "dashboard:open-data-csv": page(*EVERYONE),
+    # --- Web: audit trail -----------------------------------------------------------------
+    "audit:trail": page(*ADMINS),
 }
 
 
