@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from foodbank import uploads
 from foodbank.accounts.models import Role
 from foodbank.districts.models import District, DistrictGroup
 from foodbank.web.widgets import DayInput
@@ -175,20 +176,13 @@ class DonorSignupForm(ReceiptLanguageMixin, forms.Form):
 
 
 class ImportForm(forms.Form):
-    MAX_BYTES = 20 * 1024 * 1024
-
     file = forms.FileField(label=_("CSV file"))
     skip_bad_rows = forms.BooleanField(
         label=_("Import the good rows if some are bad"), required=False
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise ValidationError(_("The file is larger than 20 MB; use the command line."))
-        if not upload.name.lower().endswith(".csv"):
-            raise ValidationError(_("Choose a .csv file."))
-        return upload
+        return uploads.check_csv(self.cleaned_data["file"])
 
 
 def filled_lines(lines: forms.BaseFormSet) -> list[LineForm]:

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from foodbank import uploads
 from foodbank.accounts.decorators import role_required
 from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import signed_in_user
@@ -317,6 +318,12 @@ def donor_signup(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF)
 def import_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    recent = selectors.imports_visible_to(user)[:10]
+    if request.method == "POST" and uploads.declared_too_large(request):
+        form = ImportForm(data={})  # the body is not read
+        form.errors["file"] = form.error_class([uploads.too_large_message()])
+        context = {"form": form, "recent": recent}
+        return render(request, "donors/import_form.html", context, status=400)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -332,8 +339,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
         else:
             enqueue_after_commit("worker.tasks.import_dropoffs", started.pk)
             return redirect("donors:import-detail", pk=started.pk)
-    recent = selectors.imports_visible_to(user)[:10]
-    return render(request, "donors/import_form.html", {"form": form, "recent": recent})
+    context = {"form": form, "recent": recent}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "donors/import_form.html", context, status=status)
 
 
 @role_required(*STAFF)

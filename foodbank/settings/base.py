@@ -138,6 +138,13 @@ TIME_ZONE = env.str("FOODBANK_TIME_ZONE", default="Asia/Bangkok")
 USE_I18N = True
 USE_TZ = True
 
+# Uploads (foodbank/uploads.py): request bodies without files up to 2.5 MB, files above
+# 2.5 MB kept in temporary files, and no file larger than FOODBANK_UPLOAD_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FOODBANK_UPLOAD_MAX_BYTES = env.int("FOODBANK_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
