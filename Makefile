@@ -47,6 +47,7 @@ test-fast: $(VENV)/.installed-dev $(CHROMIUM)
 bench: $(VENV)/.installed-dev
 	$(PY) bench/impact.py
 	$(PY) bench/redemptions.py
+	$(PY) bench/load.py
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -27,64 +27,15 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
-import platform
 import random
 import statistics
-import sys
 import time
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-BENCH_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/foodbank_bench"
-)
-ADMIN_URL = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-BENCH_NAME = BENCH_URL.rsplit("/", 1)[1]
+from common import BenchDatabase, machine
 
-
-def prepare_django(*, fresh: bool = True) -> None:
-    os.environ["DATABASE_URL"] = BENCH_URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "foodbank.settings.test"
-    os.environ.pop("REDIS_URL", None)
-    import psycopg
-
-    if fresh:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_NAME}"')
-            connection.execute(f'CREATE DATABASE "{BENCH_NAME}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_districts", verbosity=0, stdout=io.StringIO())
-
-
-def drop_database() -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_NAME}"')
-
-
-def machine() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (version,) = cursor.fetchone()
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, "
-        f"PostgreSQL {version} on the same machine"
-    )
+DATABASE = BenchDatabase("foodbank_bench")
 
 
 def make_csv(lines: int) -> bytes:
@@ -379,7 +330,7 @@ def main() -> None:
         "--reuse", action="store_true", help="run on the database kept by an earlier run"
     )
     args = parser.parse_args()
-    prepare_django(fresh=not args.reuse)
+    DATABASE.prepare_django(fresh=not args.reuse)
     try:
         from django.utils import timezone
 
@@ -408,7 +359,7 @@ def main() -> None:
             print_summary(args.summary_lines, bench_summary(args.summary_lines))
     finally:
         if not (args.keep or args.reuse):
-            drop_database()
+            DATABASE.drop()
 
 
 def print_summary(lines: int, summary: dict[str, float]) -> None:

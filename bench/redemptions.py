@@ -17,164 +17,21 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-BENCH_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/foodbank_bench_redeem"
-)
-ADMIN_URL = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-BENCH_NAME = BENCH_URL.rsplit("/", 1)[1]
+from common import BenchDatabase, free_port, issue_vouchers, start_gunicorn
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
+DATABASE = BenchDatabase("foodbank_bench_redeem")
+BENCH_URL = DATABASE.url
 PORT = free_port()
 ITEMS = 40
-
-
-def prepare_django() -> None:
-    os.environ["DATABASE_URL"] = BENCH_URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "foodbank.settings.test"
-    os.environ.pop("REDIS_URL", None)
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_NAME}"')
-        connection.execute(f'CREATE DATABASE "{BENCH_NAME}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_districts", verbosity=0)
-
-
-def issue_vouchers(count: int, counters: int) -> tuple[list[str], list[str]]:
-    """``count`` vouchers of district 1001 and a token for each of ``counters`` accounts."""
-    from decimal import Decimal
-
-    from django.utils import timezone
-    from rest_framework.authtoken.models import Token
-
-    from donors.models import FoodCategory
-    from foodbank.accounts.models import Role
-    from foodbank.accounts.services import create_user
-    from foodbank.districts.models import District
-    from inventory.services.catalogue import add_item
-    from inventory.services.stock import receive_lot
-    from points.national_id import check_digit
-    from points.services.households import register_household
-    from points.services.ledger import grant_points
-    from points.services.vouchers import Choice, issue_voucher, voucher_token
-
-    district = District.objects.get(code="1001")
-    admin = create_user(username="bench-admin", role=Role.ADMIN)
-    staff = create_user(username="bench-staff", role=Role.DISTRICT_STAFF, district=district)
-    other = create_user(username="bench-staff-2", role=Role.DISTRICT_STAFF, district=district)
-    category = FoodCategory.objects.get(slug="dry-canned")
-    items = []
-    for n in range(ITEMS):
-        item = add_item(
-            by=admin,
-            name_th=f"สินค้า {n}",
-            name_en=f"Item {n}",
-            kind="food",
-            category=category,
-            unit="pack",
-            points_price=1,
-        )
-        receive_lot(
-            district=district,
-            item=item,
-            quantity=Decimal(count),
-            expiry_date=timezone.localdate() + timedelta(days=90),
-            by=staff,
-        )
-        items.append(item)
-    households = []
-    for n in range(max(count // 20, 1)):
-        digits = f"5{n:011d}"
-        home = register_household(
-            district=district,
-            national_id_number=digits + str(check_digit(digits)),
-            by=staff,
-            head_name=f"Bench {n}",
-            address="Phra Nakhon",
-            members=3,
-        )
-        grant = grant_points(household=home, points=500, by=staff, reason="bench")
-        if grant.status != "approved":
-            from points.services.ledger import approve_grant
-
-            approve_grant(grant=grant, by=other)
-        households.append(home)
-    tokens = []
-    for n in range(count):
-        basket = [Choice(items[(n + k) % ITEMS], 1) for k in range(3)]
-        voucher = issue_voucher(household=households[n % len(households)], choices=basket, by=staff)
-        tokens.append(voucher_token(voucher))
-    keys = []
-    for n in range(counters):
-        user = create_user(username=f"counter-{n}", role=Role.COUNTER_STAFF, district=district)
-        keys.append(Token.objects.create(user=user).key)
-    return tokens, keys
-
-
-def start_gunicorn(workers: int, threads: int, worker_class: str) -> subprocess.Popen:
-    env = os.environ | {
-        "DATABASE_URL": BENCH_URL,
-        "DJANGO_SETTINGS_MODULE": "foodbank.settings.test",
-        "FOODBANK_REDEEM_RATE": "1000000/min",  # measured is redemption, not counters' limit
-    }
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "foodbank.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--worker-class",
-            worker_class,
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/healthz/web")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def run_level(tokens: list[str], keys: list[str], seconds: float) -> dict:
@@ -245,15 +102,6 @@ def pgbench(clients: int, seconds: int) -> float:
     return float(re.search(r"tps = ([\d.]+)", result.stdout).group(1))
 
 
-def drop_database() -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_NAME}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[8, 32, 64])
@@ -269,14 +117,21 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
-    prepare_django()
+    DATABASE.prepare_django()
     per_level = [int(args.seconds * 400) for _level in args.levels]  # more than is redeemed
     print(f"issuing {sum(per_level)} vouchers ...", file=sys.stderr)
-    tokens, keys = issue_vouchers(sum(per_level), max(args.levels))
+    tokens, keys = issue_vouchers(sum(per_level), max(args.levels), items=ITEMS)
     from django.db import connections
 
     connections.close_all()
-    server = start_gunicorn(args.workers, args.threads, args.worker_class)
+    server = start_gunicorn(
+        BENCH_URL,
+        PORT,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class=args.worker_class,
+        env={"FOODBANK_REDEEM_RATE": "1000000/min"},  # measured is redemption, not the limit
+    )
     rows = []
     try:
         offset = 0
@@ -289,7 +144,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         if not args.keep:
-            drop_database()
+            DATABASE.drop()
 
     print("| counters | redemptions/s | p50 ms | p99 ms | errors | pgbench tpcb-like tps | share |")
     print("|---|---|---|---|---|---|---|")
