@@ -134,3 +134,82 @@ def test_a_damaged_backup_is_refused_and_the_database_left_as_it_was(
     assert refused.returncode != 0
     assert row_counts(fresh_database) == before
     assert run("restore.sh", str(tmp_path / "missing.dump"), database=fresh_database).returncode
+
+
+#: Docker as the compose stack would answer: ``compose exec -T db ...`` runs the PostgreSQL
+#: tool here (on the test's server), ``compose run ... web python ...`` runs this checkout's
+#: Python on ``STACK_DATABASE_URL``, and every call is written to ``DOCKER_LOG``. No Docker
+#: engine runs in CI; this checks what the scripts ask of the stack, and in which order.
+DOCKER = """#!/usr/bin/env bash
+echo "$*" >>"$DOCKER_LOG"
+[[ $1 == compose ]] || exit 2
+case $2 in
+    stop|start) exit 0 ;;
+    exec) [[ $3 == -T && $4 == db ]] || exit 2; shift 4; exec "$@" ;;
+    run) shift 2; while [[ $1 == --* ]]; do shift; done
+         [[ $1 == web && $2 == python ]] || exit 2; shift 2
+         DATABASE_URL=$STACK_DATABASE_URL exec "$PYTHON" "$@" ;;
+esac
+exit 2
+"""
+
+
+def run_in_stack(script: str, *args: str, database: str, tmp_path) -> list[str]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "docker").write_text(DOCKER)
+    (bin_dir / "docker").chmod(0o755)
+    log = tmp_path / "docker.log"
+    log.write_text("")
+    server = connection.settings_dict
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "DOCKER_LOG": str(log),
+        "PGHOST": server["HOST"] or "127.0.0.1",
+        "PGPORT": str(server["PORT"] or 5432),
+        "POSTGRES_USER": server["USER"],
+        "POSTGRES_DB": database.rsplit("/", 1)[1],
+        "STACK_DATABASE_URL": database,
+        "PYTHON": sys.executable,
+        "DJANGO_SETTINGS_MODULE": "foodbank.settings.test",
+    }
+    for unset in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(unset, None)
+    done = subprocess.run(  # noqa: S603
+        [str(SCRIPTS / script), *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    calls = log.read_text().splitlines()
+    return [f"exit {done.returncode}", *(call.split(" --")[0] for call in calls)]
+
+
+def test_in_the_compose_stack_restore_stops_the_site_and_starts_it_again_even_on_failure(
+    shop_day, fresh_database, tmp_path
+):
+    backup = tmp_path / "foodbank.dump"
+    assert run_in_stack("backup.sh", str(backup), database=database_url(), tmp_path=tmp_path) == [
+        "exit 0",
+        "compose exec -T db pg_dump",
+        "compose exec -T db pg_restore",
+    ]
+    assert run_in_stack("restore.sh", str(backup), database=fresh_database, tmp_path=tmp_path) == [
+        "exit 0",
+        "compose stop web worker beat",
+        "compose exec -T db pg_restore",
+        "compose exec -T db pg_restore",
+        "compose run",
+        "compose start web worker beat",
+    ]
+    assert row_counts(fresh_database) == row_counts(database_url())
+
+    damaged = tmp_path / "damaged.dump"
+    damaged.write_bytes(backup.read_bytes()[:4096])
+    calls = run_in_stack("restore.sh", str(damaged), database=fresh_database, tmp_path=tmp_path)
+    assert calls[0] != "exit 0"
+    assert calls[1] == "compose stop web worker beat"
+    assert calls[-1] == "compose start web worker beat"
