@@ -49,6 +49,7 @@ LINKS = (
     Link(_("Points policy"), "points:policy", frozenset({ADMIN, STAFF})),
     Link(_("My points"), "points:me", frozenset({RECIPIENT})),
     Link(_("Choose items"), "points:choose", frozenset({RECIPIENT})),
+    Link(_("Audit trail"), "audit:trail", frozenset({ADMIN})),
     Link(_("Users"), "admin:accounts_user_changelist", frozenset({ADMIN})),
     Link(_("Administration"), "admin:index", frozenset({ADMIN})),
 )
