@@ -100,6 +100,9 @@ class FileCheck:
         except UnicodeDecodeError:
             self._refuse(_("the file is not UTF-8 text"))
             return
+        if "\x00" in text:  # no text column, on PostgreSQL least of all, can hold one
+            self._refuse(_("the file contains NUL characters, which no column can hold"))
+            return
         self.reader = csv.reader(io.StringIO(text, newline=""))
         header = next(self.reader, None) or []
         missing = [column for column in REQUIRED if column not in header]
