@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test test-fast lint format bench lock messages clean
+.PHONY: run test test-fast lint format bench lock messages screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: $(VENV)/.installed-dev $(CHROMIUM)
 ## test-fast: the SQLite suite only
 test-fast: $(VENV)/.installed-dev $(CHROMIUM)
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not worker"
+
+## screenshots: each role's main pages in Thai, phone and desktop, into docs/screenshots/
+screenshots: $(VENV)/.installed-dev $(CHROMIUM)
+	env -u DATABASE_URL -u REDIS_URL FOODBANK_SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_screenshots.py
 
 ## bench: the performance benchmarks, on PostgreSQL (see bench/README.md)
 bench: $(VENV)/.installed-dev

@@ -13,6 +13,7 @@ from donors.forms import within_calendar
 from donors.models import FoodCategory
 from foodbank.accounts.models import Role, User
 from foodbank.districts.models import District, DistrictGroup
+from foodbank.web.widgets import DayInput
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -27,7 +28,7 @@ def _date_field(label: StrOrPromise) -> forms.DateField:
         label=label,
         required=False,
         validators=[within_calendar],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
     )
 
 

@@ -120,3 +120,27 @@ def test_district_staff_receive_sort_register_assess_and_grant(person, people, s
     assert household.account.username == "somsri"
     buddhist_year = str(timezone.localdate().year + 543)
     expect(page.get_by_role("row", name=thai("Grant")).first).to_contain_text(buddhist_year)
+
+
+def test_an_imported_spreadsheet_shows_its_progress_and_result(person, people, tmp_path):
+    day = (timezone.localdate() - timedelta(days=3)).isoformat()
+    sheet = tmp_path / "history.csv"
+    sheet.write_text(
+        "received_on,district,donor,category,weight_kg\n"
+        f"{day},1001,Krua Baan,cooked-meals,12.5\n"
+        f"{day},1001,Krua Baan,bakery,3\n"
+    )
+    staff = person(locale="th-TH", phone=True)
+    staff.sign_in("staff_a")
+    page = staff.follow(thai("Drop-offs"))
+    page.get_by_role("link", name=thai("Import a spreadsheet")).click()
+    staff.check()
+    page.get_by_label(thai("CSV file")).set_input_files(str(sheet))
+    page.get_by_role("button", name=thai("Import"), exact=True).click()
+    progress = page.get_by_role("progressbar")
+    expect(progress).to_be_visible()
+    expect(progress).to_have_attribute("value", "2")
+    expect(page.locator("main")).to_contain_text(
+        thai("%(n)s lines imported; their impact is being computed.").replace("%(n)s", "2")
+    )
+    staff.check()
