@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     VOUCHER_EXPIRED = "voucher_expired", _("Voucher expired")
     HOUSEHOLD_REGISTERED = "household_registered", _("Household registered")
     HOUSEHOLD_CHANGED = "household_changed", _("Household details changed")
+    ASSESSMENT_RECORDED = "assessment_recorded", _("Assessment recorded")
     RECIPIENT_LOGIN = "recipient_login", _("Recipient login created")
     HOUSEHOLD_CARD = "household_card", _("Household card issued")
     METHODOLOGY_ADDED = "methodology_added", _("Methodology version added")

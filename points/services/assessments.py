@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import User
 from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.audit.models import Action
+from foodbank.audit.services import record
 
 from ..models import Assessment, Household
 
@@ -45,4 +47,13 @@ def record_assessment(
     )
     assessment.full_clean()
     assessment.save()
+    # Which household and when, not the scores: they describe its health and means.
+    record(
+        Action.ASSESSMENT_RECORDED,
+        target=assessment,
+        by=by,
+        district_id=household.district_id,
+        household=household.pk,
+        assessed_on=assessed_on,
+    )
     return assessment

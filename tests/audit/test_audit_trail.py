@@ -215,3 +215,19 @@ def test_only_admins_read_the_trail(people):
     assert "Household registered" in page.content.decode()
     assert admin.get("/admin/audit/auditevent/").status_code == 200
     assert admin.get("/audit/?target_id=x").status_code == 400
+
+
+def test_an_assessment_is_recorded_without_its_scores(api, people):
+    home = household(people.staff_a)
+    scores = {"income": 4, "health": 3, "education": 1, "living_conditions": 2}
+    answer = api.as_user(people.staff_a).post(
+        f"{API}/assessments/",
+        {"household": home.pk, "assessed_on": "2026-01-01", "public_services": 0, **scores},
+        format="json",
+        **FROM,
+    )
+    assert answer.status_code == 201, answer.data
+    [recorded] = events(Action.ASSESSMENT_RECORDED)
+    assert_from_request(recorded, people.staff_a)
+    assert (recorded.target_type, recorded.district) == ("points.assessment", people.district_a)
+    assert recorded.summary == {"household": home.pk, "assessed_on": "2026-01-01"}
