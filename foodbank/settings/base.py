@@ -108,7 +108,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins, then the next checks
+    "foodbank.accounts.lockout.LockoutBackend",  # refuses locked-out sign-ins, then the next checks
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Sign-in lockout (foodbank/accounts/lockout.py): per username from one address, and per

@@ -104,3 +104,12 @@ def test_other_roles_cannot_see_lockouts(people):
     client = Client()
     client.force_login(people.staff_a)
     assert client.get("/admin/axes/accessattempt/").status_code == 302  # to the admin sign-in
+
+
+def test_a_password_checked_without_a_request_is_not_counted(people):
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="staff_a", password="wrong") is None
+    assert authenticate(username="staff_a", password=TEST_PASSWORD) == people.staff_a
+    assert Client().login(username="staff_a", password=TEST_PASSWORD)
+    assert not AccessAttempt.objects.exists()
