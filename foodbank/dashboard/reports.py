@@ -173,4 +173,20 @@ def report_tables(board: Dashboard, where: ImpactFilter) -> list[Table]:
         Table(_("By district group"), head, _figures_rows(board.groups)),
         Table(_("By district"), ["rank", *head], _figures_rows(board.districts, ranked=True)),
         Table(_("By food category"), head, _figures_rows(board.categories)),
+        Table(
+            _("Top donors"),
+            ["rank", "donor", "name", "kg", "meals", "kgco2e", "dropoffs"],
+            [
+                [
+                    rank,
+                    donor.donor_id,
+                    donor.name,
+                    _exact(donor.kg),
+                    _exact(donor.meals),
+                    _exact(donor.kgco2e),
+                    donor.dropoffs,
+                ]
+                for rank, donor in enumerate(board.donors, start=1)
+            ],
+        ),
     ]

@@ -1,8 +1,8 @@
-"""Report tables as CSV and as an XLSX workbook (one sheet per table).
+"""Report tables as CSV and as an XLSX workbook (one sheet per table, written by openpyxl).
 
-The workbook is written with the standard library: a report is a few hundred cells of text
-and numbers, which needs only the four parts of Office Open XML that every spreadsheet
-reads (content types, relationships, the workbook, its sheets) with inline strings.
+In the workbook, figures are numbers with a display format (2 decimals for kg, meals and
+kgCO2e, whole numbers for counts, both with thousands separators), so a spreadsheet can sum
+them; text is always text, never a formula.
 """
 
 from __future__ import annotations
@@ -10,10 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
-from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from inventory.exports import safe
 
@@ -22,6 +25,9 @@ from .reports import Table
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Not allowed in XML 1.0, so never in a cell.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Display formats: figures with 2 decimals, counts whole, both with thousands separators.
+FIGURE_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
 
 
 def _text(value: object) -> str:
@@ -45,35 +51,17 @@ def as_csv(tables: Sequence[Table], *, titles: bool = True) -> str:
     return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read the Thai as UTF-8
 
 
-def _column(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def _cell(reference: str, value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        text = escape(CONTROL.sub("", _text(value)))
-        return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-    return f'<c r="{reference}"><v>{value}</v></c>'
-
-
-def _sheet(table: Table) -> str:
-    lines: list[list[str | int | Decimal]] = [list(table.header), *table.rows]
-    rows = "".join(
-        f'<row r="{number}">'
-        + "".join(_cell(f"{_column(col)}{number}", value) for col, value in enumerate(cells))
-        + "</row>"
-        for number, cells in enumerate(lines, start=1)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{rows}</sheetData></worksheet>"
-    )
+def _put(cell: Cell, value: object) -> None:
+    """A number with its display format, or text that stays text."""
+    if isinstance(value, Decimal):
+        cell.value = value
+        cell.number_format = FIGURE_FORMAT
+    elif isinstance(value, int) and not isinstance(value, bool):
+        cell.value = value
+        cell.number_format = COUNT_FORMAT
+    else:
+        cell.value = CONTROL.sub("", str(value))
+        cell.data_type = "s"  # never a formula, whatever it starts with
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -88,56 +76,21 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def as_xlsx(tables: Sequence[Table]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
     taken: set[str] = set()
-    names = [_sheet_name(str(table.title), taken) for table in tables]
-    count = range(1, len(tables) + 1)
-    content_types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        + "".join(
-            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for n in count
-        )
-        + "</Types>"
-    )
-    root_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    )
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-        + "".join(
-            f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
-            for n, name in zip(count, names, strict=True)
-        )
-        + "</sheets></workbook>"
-    )
-    workbook_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + "".join(
-            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/'
-            f'2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
-            for n in count
-        )
-        + "</Relationships>"
-    )
+    for table in tables:
+        sheet = book.create_sheet(_sheet_name(str(table.title), taken))
+        for column, name in enumerate(table.header, start=1):
+            _put(sheet.cell(row=1, column=column), name)
+            sheet.cell(row=1, column=column).font = Font(bold=True)
+        for number, cells in enumerate(table.rows, start=2):
+            for column, value in enumerate(cells, start=1):
+                _put(sheet.cell(row=number, column=column), value)
+        for column, name in enumerate(table.header, start=1):
+            widest = max([len(str(name)), *(len(str(row[column - 1])) for row in table.rows[:200])])
+            sheet.column_dimensions[get_column_letter(column)].width = min(widest + 2, 60)
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("[Content_Types].xml", content_types)
-        book.writestr("_rels/.rels", root_rels)
-        book.writestr("xl/workbook.xml", workbook)
-        book.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
-        for n, table in zip(count, tables, strict=True):
-            book.writestr(f"xl/worksheets/sheet{n}.xml", _sheet(table))
+    book.save(out)
     return out.getvalue()

@@ -3,16 +3,16 @@
 import csv
 import io
 import json
-import zipfile
 from datetime import date
-from xml.etree import ElementTree
+from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.utils import translation
 
 from donors.selectors import ImpactFilter
-from foodbank.dashboard import reports, selectors
+from foodbank.dashboard import reports, selectors, spreadsheets
 from foodbank.dashboard.models import DistributionHousehold
 from tests.accounts.factories import TEST_PASSWORD
 from tests.donors.factories import DonorFactory, line, received
@@ -81,8 +81,8 @@ def test_dashboard_shows_headline_figures_charts_and_all_50_districts(city):
     page = response.content.decode()
     for figure in ("1,259.57", "5,290.18", "3,186.70"):
         assert figure in page
-    assert page.count('role="img"') == 4
-    assert '<title id="chart-groups-title">By district group (kg)</title>' in page
+    assert page.count('<canvas id="chart-') == page.count('role="img"') == 4
+    assert '<figcaption id="chart-groups-title" class="chart-title">By district group (kg)' in page
     assert len(response.context["board"].districts) == 50
     assert page.count('<td class="num">50</td>') == 1  # the last rank
 
@@ -132,16 +132,38 @@ def test_report_csv_has_every_table(city):
 
 def test_report_xlsx_is_a_workbook_with_one_sheet_per_table(city):
     response = _browser(city.people.admin, "en").get("/impact/report.xlsx", city.query)
-    book = zipfile.ZipFile(io.BytesIO(response.content))
-    names = ElementTree.fromstring(book.read("xl/workbook.xml"))  # noqa: S314 (ours)
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    sheets = [sheet.get("name") for sheet in names.findall("m:sheets/m:sheet", ns)]
-    assert sheets == ["Summary", "By month", "By week", "By district group", "By district",
-                      "By food category"]  # fmt: skip
-    summary = book.read("xl/worksheets/sheet1.xml").decode()
-    assert '<t xml:space="preserve">kg donated</t></is></c><c r="B3"><v>1259.57</v>' in summary
-    districts = ElementTree.fromstring(book.read("xl/worksheets/sheet5.xml"))  # noqa: S314
-    assert len(districts.findall("m:sheetData/m:row", ns)) == 51  # a header and 50 districts
+    assert response["Content-Type"] == spreadsheets.XLSX_TYPE
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Summary", "By month", "By week", "By district group",
+                               "By district", "By food category", "Top donors"]  # fmt: skip
+    summary = book["Summary"]
+    assert (summary["A3"].value, summary["B3"].value) == ("kg donated", 1259.57)
+    assert summary["B3"].number_format == "#,##0.00"
+    assert (summary["A6"].value, summary["B6"].value) == ("drop-offs", 3)
+    assert summary["B6"].number_format == "#,##0"
+    assert summary["B2"].data_type == "s"  # the period, as text
+    districts = book["By district"]
+    assert districts.max_row == 51  # a header and 50 districts
+    assert [cell.value for cell in districts[2]] == [
+        1,
+        "1001",
+        "พระนคร",
+        "Phra Nakhon",
+        1239.57,
+        5206.18,
+        3136.1,
+    ]
+    assert districts["E2"].number_format == "#,##0.00"
+    donors = book["Top donors"]
+    assert [cell.value for cell in donors[2]][2:4] == ["Chinatown Noodles", 1254.57]
+
+
+def test_typed_text_never_becomes_a_formula_in_the_workbook():
+    table = reports.Table("Names", ["name", "kg"], [['=HYPERLINK("x")', Decimal("1.5")]])
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.as_xlsx([table])))["Names"]
+    assert sheet["A2"].data_type == "s"
+    assert sheet["A2"].value == '=HYPERLINK("x")'
+    assert (sheet["B2"].value, sheet["B2"].number_format) == (1.5, "#,##0.00")
 
 
 def test_dashboard_api_gives_figures_series_and_report(api, city):
