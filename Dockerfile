@@ -16,6 +16,7 @@ RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(
     DATABASE_URL="sqlite:////tmp/build.sqlite3" REDIS_URL="redis://build-only:6379/0" \
     python manage.py collectstatic --no-input \
  && useradd --system --uid 10001 --home-dir /app foodbank \
+ && mkdir -p /app/var/exports \
  && chown -R foodbank /app/var
 
 USER foodbank

@@ -64,6 +64,10 @@ app.conf.beat_schedule = {
         "task": "worker.tasks.check_ledgers",
         "schedule": crontab(hour=4, minute=10),
     },
+    "remove-old-exports": {
+        "task": "worker.tasks.remove_old_exports",
+        "schedule": crontab(minute=23),
+    },
     "purge-idempotency-keys": {
         "task": "worker.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=41),

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from donors.services import impact, imports, receipts
 from foodbank import ledgers
+from foodbank.dashboard import services as dashboard
 from foodbank.idempotency.services import purge_expired_keys
 from inventory.services import alerts
 from points.services import ledger as points_ledger
@@ -98,3 +99,15 @@ def check_ledgers() -> bool:
 def expire_vouchers() -> int:
     """Give back the points and stock of vouchers not collected in time; nightly."""
     return vouchers.expire_vouchers()
+
+
+@shared_task
+def build_report_export(export_id: int) -> str:
+    """Make a period report's file for its download page; returns the export's status."""
+    return dashboard.build_report_export(export_id=export_id).status
+
+
+@shared_task
+def remove_old_exports() -> int:
+    """Remove report exports and their files a day after they were asked for; hourly."""
+    return dashboard.remove_old_exports()

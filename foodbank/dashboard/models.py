@@ -36,3 +36,55 @@ class DistributionHousehold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.distribution_id} → {self.household_id}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ReportExport(models.Model):
+    """A period report file made in the background for the person who asked for it.
+
+    ``filters`` holds the dashboard's codes (period as ISO dates, district, group,
+    category); the task applies them within the requester's scope again. Only the
+    requester may see or download it, and it is removed a day after it was asked for.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_format = models.CharField(max_length=10, choices=ExportFormat.choices)
+    filters = models.JSONField(default=dict)
+    language = models.CharField(max_length=10)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    steps_done = models.PositiveIntegerField(default=0)
+    steps_total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(steps_done__lte=models.F("steps_total"))
+                | models.Q(steps_total=0),
+                name="%(app_label)s_%(class)s_steps_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_format} export {self.pk} ({self.status})"

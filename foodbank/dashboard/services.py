@@ -1,18 +1,33 @@
-"""The one write of the dashboard app: which registered households a distribution reached."""
+"""The dashboard app's writes: which registered households a distribution reached, and
+report exports made in the background."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from donors.models import Distribution
+from donors.selectors import ImpactFilter, impact_filter_for
 from foodbank.accounts.models import User
 from foodbank.accounts.scoping import ensure_can_act_in
 from points.models import Household
 from points.national_id import keyed_hash, mask, normalise
+from worker.enqueue import enqueue_after_commit
 
-from .models import DistributionHousehold
+from . import reports, selectors, spreadsheets
+from .models import DistributionHousehold, ExportFormat, ExportStatus, ReportExport
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -54,3 +69,124 @@ def record_households_reached(
         )[0]
         for household in dict.fromkeys(households)
     ]
+
+
+# -- report exports -----------------------------------------------------------------------
+
+#: How long an export waits for its download before the hourly clean-up removes it.
+EXPORT_KEPT_FOR = timedelta(days=1)
+
+
+def export_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=settings.FOODBANK_EXPORTS_DIR)
+
+
+def _stored_codes(codes: dict[str, Any]) -> dict[str, str | None]:
+    return {
+        key: value.isoformat() if isinstance(value, date) else value for key, value in codes.items()
+    }
+
+
+def _filter_of(export: ReportExport) -> ImpactFilter:
+    codes: dict[str, Any] = dict(export.filters)
+    for key in ("date_from", "date_to"):
+        if codes.get(key):
+            codes[key] = date.fromisoformat(codes[key])
+    return impact_filter_for(export.requested_by, **codes)
+
+
+@transaction.atomic
+def request_report_export(
+    *, by: User, codes: dict[str, Any], file_format: str, language: str
+) -> ReportExport:
+    """Ask for the period report as a file; a task makes it after the commit.
+
+    The filters are checked now within ``by``'s scope (another district is a 404 for
+    district staff, an unknown code a 400 naming it) and again when the file is made.
+    """
+    if file_format not in ExportFormat.values:
+        raise ValidationError({"format": [_("Choose CSV or XLSX.")]})
+    export = ReportExport(
+        requested_by=by,
+        file_format=file_format,
+        filters=_stored_codes(codes),
+        language="en" if language.startswith("en") else "th",
+    )
+    _filter_of(export)
+    export.save()
+    enqueue_after_commit("worker.tasks.build_report_export", export.pk)
+    return export
+
+
+#: The reads a report is made of, each one step of its progress.
+def _report_steps(where: ImpactFilter) -> list[tuple[str, Callable[[], Any]]]:
+    return [
+        ("figures", lambda: selectors.dashboard_figures(where)),
+        ("months", lambda: selectors.by_month(where)),
+        ("weeks", lambda: selectors.by_week(where)),
+        ("groups", lambda: selectors.by_group(where)),
+        ("districts", lambda: selectors.by_district(where)),
+        ("categories", lambda: selectors.by_category(where)),
+        ("donors", lambda: selectors.top_donors(where, limit=selectors.TOP_DONORS)),
+    ]
+
+
+def build_report_export(*, export_id: int) -> ReportExport:
+    """Make an export's file, step by step so that its page can show progress.
+
+    Safe to run twice: an export already started or finished is left as it is (a task
+    delivered again finds it so). Each step is saved as it ends, outside any transaction,
+    so that the progress is seen while the file is made.
+    """
+    with transaction.atomic():
+        export = ReportExport.objects.select_for_update().get(pk=export_id)
+        if export.status != ExportStatus.PENDING:
+            return export
+        steps_total = len(_report_steps(ImpactFilter())) + 1  # and writing the file
+        ReportExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.RUNNING, steps_total=steps_total
+        )
+    try:
+        with translation.override(export.language):
+            where = _filter_of(export)
+            parts = {}
+            for done, (name, read) in enumerate(_report_steps(where), start=1):
+                parts[name] = read()
+                ReportExport.objects.filter(pk=export.pk).update(steps_done=done)
+            board = selectors.Dashboard(**parts)
+            tables = reports.report_tables(board, where)
+            if export.file_format == ExportFormat.XLSX:
+                content = ContentFile(spreadsheets.as_xlsx(tables))
+            else:
+                content = ContentFile(spreadsheets.as_csv(tables).encode("utf-8"))
+            name = export_storage().save(
+                f"{export.requested_by_id}/report-{export.pk}.{export.file_format}", content
+            )
+    except Exception:
+        logger.exception("Report export %s failed", export.pk)
+        ReportExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED,
+            error=_("The file could not be made."),
+            finished_at=timezone.now(),
+        )
+        raise
+    ReportExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.DONE,
+        steps_done=steps_total,
+        file_name=name,
+        finished_at=timezone.now(),
+    )
+    export.refresh_from_db()
+    return export
+
+
+def remove_old_exports(*, now: Any = None) -> int:
+    """Remove exports asked for more than ``EXPORT_KEPT_FOR`` ago, and their files."""
+    before = (now or timezone.now()) - EXPORT_KEPT_FOR
+    storage, removed = export_storage(), 0
+    for export in ReportExport.objects.filter(created_at__lt=before).order_by("pk"):
+        if export.file_name:
+            storage.delete(export.file_name)
+        export.delete()
+        removed += 1
+    return removed

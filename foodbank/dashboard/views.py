@@ -9,11 +9,13 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from donors.models import Distribution, DropOffStatus, FoodCategory
 from donors.selectors import ImpactFilter, impact_filter_for
@@ -26,6 +28,7 @@ from foodbank.web.submit import submitted
 
 from . import charts, reports, selectors, services, spreadsheets
 from .forms import MEASURES, DashboardFilterForm, HouseholdsReachedForm, OpenDataFilterForm
+from .models import ExportFormat, ExportStatus, ReportExport
 
 VIEWERS = (Role.ADMIN, Role.DISTRICT_STAFF)
 
@@ -341,3 +344,72 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="impact-by-district-and-month.csv"'
     return response
+
+
+@require_POST
+@role_required(*VIEWERS)
+def export_new(request: HttpRequest) -> HttpResponse:
+    """Ask for the report of the filters in the query as a file (``format``: csv or xlsx);
+    its page shows the progress and then the download."""
+    user = signed_in_user(request)
+    chosen = _chosen(request, user)
+    if chosen.form.errors:
+        return _refused(chosen.form)
+    try:
+        export = services.request_report_export(
+            by=user,
+            codes=chosen.form.codes(),
+            file_format=request.POST.get("format", ""),
+            language=get_language() or "th",
+        )
+    except ValidationError as error:
+        lines = [f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items()]
+        return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
+    return redirect("dashboard:export", pk=export.pk)
+
+
+def _own_export(request: HttpRequest, pk: int) -> ReportExport:
+    """One's own export; anyone else's is a 404, as if it did not exist."""
+    return get_object_or_404(ReportExport, pk=pk, requested_by=signed_in_user(request))
+
+
+@role_required(*VIEWERS)
+def export_page(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _own_export(request, pk)
+    return render(request, "dashboard/export.html", {"export": export})
+
+
+@role_required(*VIEWERS)
+def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """How far the file is: polled by the export's page."""
+    export = _own_export(request, pk)
+    ready = export.status == ExportStatus.DONE
+    return JsonResponse(
+        {
+            "status": export.status,
+            "done": export.steps_done,
+            "total": export.steps_total,
+            "download": reverse("dashboard:export-download", args=[export.pk]) if ready else None,
+            "error": export.error,
+        }
+    )
+
+
+@role_required(*VIEWERS)
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = _own_export(request, pk)
+    if export.status != ExportStatus.DONE or not export.file_name:
+        raise Http404
+    storage = services.export_storage()
+    if not storage.exists(export.file_name):
+        raise Http404
+    started = export.filters.get("date_from") or "start"
+    ended = export.filters.get("date_to") or "today"
+    return FileResponse(
+        storage.open(export.file_name, "rb"),
+        as_attachment=True,
+        filename=f"impact-{started}-{ended}.{export.file_format}",
+        content_type=spreadsheets.XLSX_TYPE
+        if export.file_format == ExportFormat.XLSX
+        else "text/csv; charset=utf-8",
+    )

@@ -147,6 +147,9 @@ FOODBANK_UPLOAD_MAX_BYTES = env.int("FOODBANK_UPLOAD_MAX_BYTES", default=20 * 10
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+#: Where report exports built in the background wait for their download (a day at most);
+#: web and worker processes must share it.
+FOODBANK_EXPORTS_DIR = env.path("FOODBANK_EXPORTS_DIR", default=VAR_DIR / "exports")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
