@@ -263,3 +263,31 @@ def test_open_data_never_names_a_donor(city):
         text = client.get(page).content.decode("utf-8-sig")
         for name in ("Malee Srisuk", "Chinatown Noodles", "Somchai Jaidee"):
             assert name not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"category": "no-such-food"}, "category"), ({"group": "nowhere"}, "group"),
+     ({"district": "9999"}, "district")],
+)  # fmt: skip
+def test_unknown_filter_codes_are_a_400_naming_the_field(city, api, query, field):
+    answer = api.as_user(city.people.admin).get("/api/v1/impact/dashboard/", query)
+    assert answer.status_code == 400
+    assert field in answer.json()["fields"]
+    page = _browser(city.people.admin).get("/impact/", query)
+    assert page.status_code == 400
+    assert field in page.context["chosen"].form.errors
+
+
+def test_staff_cannot_widen_the_dashboard_beyond_their_district(city, api):
+    client = api.as_user(city.people.staff_a)
+    since = {"from": FIRST.isoformat()}
+    own = client.get("/api/v1/impact/dashboard/", since).json()
+    assert [row["key"] for row in own["districts"]] == ["1001"]
+    assert own["figures"]["kg"] == "1250.32"  # 1001 only: not Bang Kapi's 20 kg
+    central = client.get("/api/v1/impact/dashboard/", since | {"group": "central"}).json()
+    assert central["figures"] == own["figures"]
+    east = client.get("/api/v1/impact/dashboard/", since | {"group": "east"}).json()
+    assert (east["figures"]["kg"], east["districts"], east["top_donors"]) == ("0.00", [], [])
+    page = _browser(city.people.staff_a).get("/impact/", {"group": "east"})
+    assert page.context["chosen"].where.district_id == city.people.district_a.pk
