@@ -109,6 +109,7 @@ PK = {
         "distribution",
         "methodology",
         "import",
+        "export",
     )
 }
 OWN_STORE = {"district": "{own}"}
@@ -274,6 +275,11 @@ MATRIX: dict[str, Row] = {
     "dashboard:report-csv": page(*KEEPERS),
     "dashboard:report-xlsx": page(*KEEPERS),
     "dashboard:stock-cover": page(*KEEPERS),
+    "dashboard:export-new": post_only(*KEEPERS),
+    # An export is its asker's alone: the other district's staff and admins get 404.
+    "dashboard:export": page(IN, NO, NO, NO, OWN, NF, args=PK["export"]),
+    "dashboard:export-status": page(IN, NO, NO, NO, OWN, NF, args=PK["export"]),
+    "dashboard:export-download": page(IN, NO, NO, NO, OWN, NF, args=PK["export"]),
     "dashboard:households-helped": page(*KEEPERS),
     "dashboard:points-records": page(*KEEPERS),
     "dashboard:households-reached": page(*KEEPERS_OWN, args=PK["distribution"]),

@@ -21,6 +21,7 @@ from donors.services.distributions import record_distribution
 from donors.services.donors import register_donor, register_donor_with_account
 from donors.services.imports import start_import
 from foodbank.accounts.models import Role, User
+from foodbank.dashboard.services import build_report_export, request_report_export
 from foodbank.districts.models import District
 from inventory.services.counts import start_stock_take
 from inventory.services.transfers import send_transfer
@@ -121,7 +122,10 @@ def _side(world: World, side: str, district: District, sender: District) -> None
         ).encode(),
         by=staff,
     )
+    export = request_report_export(by=staff, codes={}, file_format="csv", language="en")
+    build_report_export(export_id=export.pk)
     for kind, record in {
+        "export": export,
         "donor": donor,
         "dropoff": dropoff,
         "line_to_sort": dropoff.lines.get(destination=Destination.STOCK),
