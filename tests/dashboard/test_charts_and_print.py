@@ -11,8 +11,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from tests.accounts.factories import TEST_PASSWORD
-
 from .factories import build_city
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +23,7 @@ def city(people):
 
 def _page(city, query=None) -> tuple[str, dict]:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=city.people.admin.username, password=TEST_PASSWORD)
+    client.force_login(city.people.admin)
     response = client.get("/impact/", city.query | (query or {}))
     assert response.status_code == 200
     return response.content.decode(), response.context
@@ -81,7 +79,7 @@ def test_chart_js_is_vendored_with_its_licence_and_version():
 
 def test_the_report_prints_on_a4(city):
     client = Client()
-    assert client.login(username=city.people.admin.username, password=TEST_PASSWORD)
+    client.force_login(city.people.admin)
     page = client.get("/impact/report/", city.query).content.decode()
     assert '<link rel="stylesheet" href="/static/foodbank/report-print.css" media="print">' in page
     sheet = Path(finders.find("foodbank/report-print.css")).read_text()

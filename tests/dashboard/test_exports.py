@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from foodbank.dashboard import services
 from foodbank.dashboard.models import ExportStatus, ReportExport
-from tests.accounts.factories import TEST_PASSWORD
 from tests.conftest import wait_until
 
 from .factories import build_city
@@ -31,7 +30,7 @@ def city(people):
 
 def _browser(user, language: str = "en") -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    assert client.login(username=user.username, password=TEST_PASSWORD)
+    client.force_login(user)
     return client
 
 

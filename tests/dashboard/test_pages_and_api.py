@@ -14,7 +14,6 @@ from django.utils import translation
 from donors.selectors import ImpactFilter
 from foodbank.dashboard import reports, selectors, spreadsheets
 from foodbank.dashboard.models import DistributionHousehold
-from tests.accounts.factories import TEST_PASSWORD
 from tests.donors.factories import DonorFactory, line, received
 
 from .factories import build_city
@@ -41,7 +40,7 @@ def city(people):
 def _browser(user=None, language: str | None = None) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language) if language else Client()
     if user is not None:
-        assert client.login(username=user.username, password=TEST_PASSWORD)
+        client.force_login(user)
     return client
 
 

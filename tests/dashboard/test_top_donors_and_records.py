@@ -11,7 +11,6 @@ from django.test import Client
 
 from donors.models import Distribution, DonorKind, DropOff, DropOffLine, DropOffStatus
 from donors.selectors import ImpactFilter, rounded, top_donors
-from tests.accounts.factories import TEST_PASSWORD
 from tests.donors.factories import DonorFactory, category, line, received
 
 from .factories import FIRST, build_city
@@ -37,7 +36,7 @@ def city(people):
 
 def _browser(user, language: str = "en") -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    assert client.login(username=user.username, password=TEST_PASSWORD)
+    client.force_login(user)
     return client
 
 
