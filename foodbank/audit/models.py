@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     VOUCHER_ISSUED = "voucher_issued", _("Voucher issued")
     VOUCHER_CANCELLED = "voucher_cancelled", _("Voucher cancelled")
     VOUCHER_EXPIRED = "voucher_expired", _("Voucher expired")
+    VOUCHER_REDEEMED = "voucher_redeemed", _("Voucher handed over")
     HOUSEHOLD_REGISTERED = "household_registered", _("Household registered")
     HOUSEHOLD_CHANGED = "household_changed", _("Household details changed")
     ASSESSMENT_RECORDED = "assessment_recorded", _("Assessment recorded")

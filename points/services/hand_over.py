@@ -2,8 +2,9 @@
 
 A redemption is the counter's busiest moment. Here one statement locks the voucher (only if
 it is still open, unexpired and of the counter's district), records the redemption, marks
-the voucher redeemed, hands out the reserved lots as any hand-out does (`HAND_OUT_STEPS`:
-lots locked in primary-key order, movements written) and reads back what the counter shows.
+the voucher redeemed, writes the audit trail's event (as `foodbank.audit.services.record`
+would), hands out the reserved lots as any hand-out does (`HAND_OUT_STEPS`: lots locked in
+primary-key order, movements written) and reads back what the counter shows.
 A voucher it cannot hand over comes back as ``None``; the caller then finds out why.
 """
 
@@ -15,6 +16,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from foodbank.accounts.models import User
+from foodbank.audit.context import current_origin
+from foodbank.audit.models import Action
 from foodbank.db.prefetch import give_prefetched
 from foodbank.db.prepared import fetch_one
 from foodbank.districts.models import District
@@ -40,6 +43,13 @@ WITH voucher AS (
 ), closed AS (
     UPDATE points_voucher AS v SET status = %(redeemed)s
     FROM redeemed WHERE v.id = redeemed.voucher_id
+), audited AS (
+    INSERT INTO audit_auditevent
+        (at, actor_id, address, user_agent, action, target_type, target_id, district_id, summary)
+    SELECT %(now)s, %(by)s, %(address)s::inet, %(user_agent)s, %(audited_as)s, %(target_type)s,
+        voucher.id, %(district)s, jsonb_build_object(
+            'household', voucher.household_id, 'points', voucher.points, 'counter', %(counter)s)
+    FROM redeemed JOIN voucher ON voucher.id = redeemed.voucher_id
 ), wanted AS (
     SELECT a.lot_id, sum(a.quantity) AS quantity
     FROM voucher
@@ -72,6 +82,7 @@ def hand_over_at_once(
         return None
     now = timezone.now()
     reason = str(Voucher(pk=claims.voucher_id))
+    origin = current_origin()
     row = fetch_one(
         HAND_OVER,
         {
@@ -83,6 +94,10 @@ def hand_over_at_once(
             "counter": counter,
             **hand_out_parameters(by=by, reason=reason, today=today),
             "now": now,
+            "address": origin.address if origin else None,
+            "user_agent": origin.user_agent if origin else "",
+            "audited_as": Action.VOUCHER_REDEEMED.value,
+            "target_type": Voucher._meta.label_lower,
         },
     )
     if row is None:

@@ -173,6 +173,15 @@ def _hand_over(voucher: Voucher, *, by: User, counter: str) -> Voucher:
     Redemption.objects.create(voucher=voucher, redeemed_by=by, counter=counter)
     voucher.status = VoucherStatus.REDEEMED
     voucher.save(update_fields=["status"])
+    record(
+        Action.VOUCHER_REDEEMED,
+        target=voucher,
+        by=by,
+        district_id=voucher.district_id,
+        household=voucher.household_id,
+        points=voucher.points,
+        counter=counter,
+    )
     lines = VoucherLine.objects.select_related("item").order_by("pk")
     prefetch_related_objects([voucher], Prefetch("lines", queryset=lines))
     takes = list(

@@ -118,3 +118,34 @@ def test_a_hand_over_refused_half_way_changes_nothing(people, two_vouchers):
     assert not Redemption.objects.exists()
     assert not Movement.objects.filter(kind="issue").exists()
     assert sorted(Lot.objects.values_list("pk", "on_hand", "reserved")) == before
+
+
+def test_a_hand_over_is_in_the_audit_trail_with_the_counter_and_where_from(people, two_vouchers):
+    from foodbank.audit.models import Action, AuditEvent
+
+    big, _small = two_vouchers
+    counter = counter_client(people.counter_a)
+    answer = counter.post(
+        REDEEM,
+        {"token": voucher_token(big), "counter": "Desk 2"},
+        format="json",
+        HTTP_USER_AGENT="counter-tablet/1.0",
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert answer.status_code == 200, answer.json()
+    event = AuditEvent.objects.get(action=Action.VOUCHER_REDEEMED)
+    assert (event.actor, event.address, event.user_agent) == (
+        people.counter_a,
+        "10.1.2.3",
+        "counter-tablet/1.0",
+    )
+    assert (event.target_type, event.target_id, event.district) == (
+        "points.voucher",
+        big.pk,
+        people.district_a,
+    )
+    assert event.summary == {
+        "household": big.household_id,
+        "points": big.points,
+        "counter": "Desk 2",
+    }
