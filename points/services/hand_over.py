@@ -18,8 +18,8 @@ from django.utils import timezone
 from foodbank.accounts.models import User
 from foodbank.audit.context import current_origin
 from foodbank.audit.models import Action
-from foodbank.db.prefetch import give_prefetched
 from foodbank.db.prepared import fetch_one
+from foodbank.db.rows import give_prefetched, loaded
 from foodbank.districts.models import District
 from inventory.models import Item
 from inventory.services.ledger import HAND_OUT_STEPS, hand_out_parameters, refuse_hand_out
@@ -39,7 +39,7 @@ WITH voucher AS (
 ), redeemed AS (
     INSERT INTO points_redemption (voucher_id, redeemed_by_id, counter, redeemed_at)
     SELECT id, %(by)s, %(counter)s, %(now)s FROM voucher
-    RETURNING voucher_id
+    RETURNING id, voucher_id
 ), closed AS (
     UPDATE points_voucher AS v SET status = %(redeemed)s
     FROM redeemed WHERE v.id = redeemed.voucher_id
@@ -58,6 +58,7 @@ WITH voucher AS (
     GROUP BY a.lot_id
 ), {HAND_OUT_STEPS}
 SELECT voucher.*,
+    (SELECT id FROM redeemed),
     (SELECT array_agg(lot_id ORDER BY lot_id) FROM wanted),
     (SELECT array_agg(quantity ORDER BY lot_id) FROM wanted),
     (SELECT array_agg(lot_id) FROM moved),
@@ -103,20 +104,32 @@ def hand_over_at_once(
     if row is None:
         return None
     pk, household_id, points, expires_on, created_at, head_name, code, *rest = row
-    lot_ids, quantities, moved, lines = rest
+    redemption_id, lot_ids, quantities, moved, lines = rest
     wanted: dict[int, Decimal] = dict(zip(lot_ids or [], quantities or [], strict=True))
     if set(moved or []) != set(wanted):
         refuse_hand_out(wanted, moved=set(moved or []), today=today)
-    voucher = Voucher(
-        pk=pk,
-        household=Household(pk=household_id, head_name=head_name, district_id=district_id),
-        district=District(pk=district_id, code=code),
-        status=VoucherStatus.REDEEMED,
+    voucher = loaded(
+        Voucher,
+        id=pk,
+        household_id=household_id,
+        district_id=district_id,
+        status=VoucherStatus.REDEEMED.value,
         points=points,
         expires_on=expires_on,
         created_at=created_at,
     )
-    voucher.redemption = Redemption(redeemed_by=by, counter=counter, redeemed_at=now)
+    voucher.household = loaded(
+        Household, id=household_id, district_id=district_id, head_name=head_name
+    )
+    voucher.district = loaded(District, id=district_id, code=code)
+    voucher.redemption = loaded(
+        Redemption,
+        id=redemption_id,
+        voucher_id=pk,
+        redeemed_by_id=by.pk,
+        counter=counter,
+        redeemed_at=now,
+    )
     give_prefetched(voucher, "lines", [_line(voucher, *values) for values in lines or []])
     return voucher
 
@@ -131,10 +144,13 @@ def _line(
     name_en: str,
     unit: str,
 ) -> VoucherLine:
-    return VoucherLine(
-        pk=pk,
-        voucher=voucher,
-        item=Item(pk=item_pk, name_th=name_th, name_en=name_en, unit=unit),
+    line = loaded(
+        VoucherLine,
+        id=pk,
+        voucher_id=voucher.pk,
+        item_id=item_pk,
         quantity=quantity,
         points_each=points_each,
     )
+    line.item = loaded(Item, id=item_pk, name_th=name_th, name_en=name_en, unit=unit)
+    return line
