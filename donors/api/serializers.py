@@ -279,7 +279,7 @@ class FactorOutput(serializers.ModelSerializer):
 
 class MethodologyOutput(serializers.ModelSerializer):
     factors = FactorOutput(many=True, read_only=True)
-    created_by = UserOutput(read_only=True)
+    created_by = UserOutput(read_only=True, allow_null=True)
 
     class Meta:
         model = Methodology

@@ -60,7 +60,7 @@ class ItemUpdate(ItemInput):
 
 class ItemOutput(serializers.ModelSerializer):
     category: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:

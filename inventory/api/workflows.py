@@ -36,6 +36,7 @@ class SortLineView(generics.GenericAPIView):
     """Put a donated line on the shelf as the catalogue item chosen."""
 
     permission_classes = [KEEPERS]
+    serializer_class = s.SortInput  # what OPTIONS describes
 
     def get_queryset(self) -> QuerySet:
         return selectors.lines_to_sort(self.request.user)

@@ -150,7 +150,7 @@ class GrantOutput(serializers.ModelSerializer):
         slug_field="username", read_only=True
     )
     decided_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -53,7 +53,7 @@ class VoucherOutput(serializers.Serializer):
     expires_on = serializers.DateField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     redeemed_at = serializers.DateTimeField(
-        source="redemption.redeemed_at", read_only=True, default=None
+        source="redemption.redeemed_at", read_only=True, default=None, allow_null=True
     )
     lines = VoucherLineOutput(many=True, read_only=True)
     token = serializers.SerializerMethodField()

@@ -6,7 +6,7 @@ from foodbank.districts.models import District
 
 
 class UserOutput(serializers.ModelSerializer):
-    district = DistrictRefOutput(read_only=True)
+    district = DistrictRefOutput(read_only=True, allow_null=True)
 
     class Meta:
         model = User

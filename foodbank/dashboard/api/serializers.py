@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from donors.api.serializers import Figure, ImpactQuery
@@ -105,11 +106,19 @@ class OpenDataQuery(serializers.Serializer):
         }
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2025-03"})
+class MonthField(serializers.DateField):
+    """A month as ``YYYY-MM`` (the first day of it, without the day)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class OpenDataRowOutput(serializers.Serializer):
     """One district in one month. Counts below the publication threshold are null and
     named in ``suppressed``."""
 
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
     district_code = serializers.CharField()
     district_th = serializers.CharField()
     district_en = serializers.CharField()

@@ -132,6 +132,7 @@ class OpenDataView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    pagination_class = OpenDataPagination  # for the schema: the answer is a page of rows
 
     @extend_schema(
         auth=[],
@@ -147,6 +148,6 @@ class OpenDataView(APIView):
         query = s.OpenDataQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         rows = selectors.open_data(**query.validated_data)
-        pages = OpenDataPagination()
+        pages = self.pagination_class()
         page = pages.paginate_queryset(rows, request, view=self)
         return pages.get_paginated_response(s.OpenDataRowOutput(page, many=True).data)
