@@ -37,7 +37,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from .world import CODES, USERS, World, build_world
+from .world import CODES, USERS, World
 
 OK, OWN, NO, NF, X, IN = "allowed", "own district only", "403", "404", "405", "sign in"
 COLUMNS = ("anonymous", "donor", "recipient", "counter_staff", "district_staff", "admin")
@@ -371,19 +371,6 @@ def test_each_row_names_the_routes_methods_and_arguments(name):
 
 
 # --- Calling them --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """One city for the whole module, rolled back at its end; each test adds a savepoint."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def _argument(world: World, kind: str, side: str) -> Any:
