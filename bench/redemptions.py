@@ -110,9 +110,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread)")
     parser.add_argument(
         "--worker-class",
-        default="gthread",
+        default="sync",
         choices=["gthread", "sync"],
-        help="sync: one request at a time per process, a new connection for each",
+        help="sync (gunicorn's default, as in docker-compose.yml): one request at a time per "
+        "process, a new connection for each; gthread: threads with kept-alive connections",
     )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
