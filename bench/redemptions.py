@@ -2,11 +2,11 @@
 
     python bench/redemptions.py [--levels 8 32 64] [--seconds 20] [--keep]
 
-Gunicorn serves the project (``gthread`` workers) on a benchmark database. For each level,
-that many counters (threads with keep-alive connections, one counter account each) redeem
-distinct vouchers as fast as they can for ``--seconds``: redemptions per second, p50 and p99
-latency, errors. The vouchers were issued beforehand through the service, across many items
-and households, as a district's morning of vouchers would be. In the same run,
+Gunicorn serves the project (sync workers unless ``--worker-class`` says otherwise) on a
+benchmark database. For each level, that many counters (threads, one counter account each)
+redeem distinct vouchers as fast as they can for ``--seconds``: redemptions per second, p50
+and p99 latency, errors. The vouchers were issued beforehand through the service, across many
+items and households, as a district's morning of vouchers would be. In the same run,
 ``pgbench`` (built-in ``tpcb-like``) on the same database with the same number of clients
 gives the ceiling for a transaction of that shape. The database is dropped at the end
 unless ``--keep`` is given.
