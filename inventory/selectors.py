@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -83,6 +84,16 @@ def points_price(item: Item, district: District) -> int:
         "points_price", flat=True
     )
     return next(iter(own), item.points_price)
+
+
+def points_prices(items: Sequence[Item], district: District) -> dict[int, int]:
+    """``points_price`` of each of ``items`` by item id, in one query."""
+    own = dict(
+        DistrictPrice.objects.filter(district=district, item__in=items).values_list(
+            "item_id", "points_price"
+        )
+    )
+    return {item.pk: own.get(item.pk, item.points_price) for item in items}
 
 
 def ledger_mismatches() -> list[int]:

@@ -11,7 +11,7 @@ from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import scope_to_district
 from foodbank.districts.models import District
 from inventory.models import Item
-from inventory.selectors import points_price, store_stock
+from inventory.selectors import points_prices, store_stock
 
 from .models import DIMENSIONS, Assessment, Grant, Household, PointsEntry, Voucher
 
@@ -106,8 +106,6 @@ def vouchers_visible_to(user: User | AnonymousUser) -> QuerySet[Voucher]:
 
 def shelf_for(district: District) -> list[tuple[Item, int, Decimal]]:
     """What a household can choose in a district's store: item, points price, available."""
-    return [
-        (row, points_price(row, district), row.available)
-        for row in store_stock(district)
-        if row.available and row.available >= 1
-    ]
+    rows = [row for row in store_stock(district) if row.available and row.available >= 1]
+    prices = points_prices(rows, district)
+    return [(row, prices[row.pk], row.available) for row in rows]
