@@ -1,6 +1,7 @@
 """The mixed load through HTTP, against gunicorn on PostgreSQL, driven by Locust.
 
-    python bench/load.py [--users 50] [--seconds 60] [--workers 3] [--threads 8] [--keep]
+    python bench/load.py [--users 50] [--seconds 60] [--workers 3] [--threads 8]
+                         [--tasks-in-process] [--keep]
 
 Sets up a benchmark database (the demo data, recipients with logins, enough vouchers for the
 counters), starts gunicorn on it, and runs ``locust --headless`` with the people of
@@ -8,9 +9,11 @@ counters), starts gunicorn on it, and runs ``locust --headless`` with the people
 staff logging drop-offs, admins opening the dashboard) for ``--seconds`` once all
 ``--users`` have started. Prints a Markdown table per kind of request and in all:
 requests, throughput, p50 and p99 latency, error rate; then checks the ledgers after the
-run. Tasks run in-process (no Redis), so a logged drop-off's answer includes its impact
-computation. Its database defaults to ``foodbank_bench_load`` (``BENCH_DATABASE_URL``
-overrides it) and is dropped at the end unless ``--keep`` is given.
+run. Tasks go through Redis to a Celery worker (prefork, two processes, as in the compose
+file), as in production; ``--tasks-in-process`` runs them inside the request instead, as
+without Redis. Its database defaults to ``foodbank_bench_load`` (``BENCH_DATABASE_URL``
+overrides it) and is dropped at the end unless ``--keep`` is given; its Redis database,
+``redis://127.0.0.1:6379/13`` unless ``BENCH_REDIS_URL`` says otherwise, is emptied first.
 
 Target: no errors and p99 ≤ 300 ms for the mixed load at 50 users on a 2-core machine.
 """
@@ -26,12 +29,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from common import BASE_DIR, BenchDatabase, free_port, issue_vouchers, machine, start_gunicorn
 
 DATABASE = BenchDatabase("foodbank_bench_load")
 PORT = free_port()
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 RECIPIENTS = 30
 PASSWORD = "load-test-password-1"  # noqa: S105 - accounts of a throw-away database
 #: Vouchers handed over per counter user per second at most (their think time is 2-4 s).
@@ -42,6 +47,8 @@ NO_LIMITS = {
     "FOODBANK_REGISTER_RATE": "1000000/min",
     "FOODBANK_REDEEM_RATE": "1000000/min",
 }
+#: Gunicorn and the worker, when tasks go through Redis to a worker.
+TASKS_ON_WORKER = {"REDIS_URL": REDIS_URL, "FOODBANK_TASKS_IN_PROCESS": "false"}
 
 
 def prepare_people(users: int, seconds: float) -> dict:
@@ -77,6 +84,42 @@ def prepare_people(users: int, seconds: float) -> dict:
         "donors": list(Donor.objects.values_list("pk", flat=True)),
         "vouchers": vouchers,
     }
+
+
+def start_worker(workdir: Path) -> subprocess.Popen:
+    """A Celery worker as the compose file runs it, once it is ready."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    log = workdir / "worker.log"
+    # INFO, for the "ready." line that says the worker has started.
+    options = "--concurrency 2 --loglevel INFO --without-gossip --without-mingle"
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "worker", "worker", *options.split()],
+        cwd=BASE_DIR,
+        env=os.environ | TASKS_ON_WORKER,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while worker.poll() is None and time.monotonic() < deadline:
+        if "ready." in log.read_text():
+            return worker
+        time.sleep(0.2)
+    worker.kill()
+    raise SystemExit(f"the Celery worker did not start:\n{log.read_text()}")
+
+
+def wait_for_tasks(timeout: float = 120) -> None:
+    """Until the worker has taken and finished every task the run queued."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while client.llen("celery") or client.hlen("unacked"):
+        if time.monotonic() > deadline:
+            raise SystemExit("the worker did not finish the run's tasks")
+        time.sleep(0.5)
 
 
 def run_locust(data_file: Path, csv_prefix: Path, users: int, seconds: float) -> None:
@@ -134,6 +177,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread)")
+    parser.add_argument(
+        "--tasks-in-process", action="store_true", help="no worker: tasks run in the request"
+    )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -148,31 +194,43 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="load-"))
     data_file = workdir / "data.json"
     data_file.write_text(json.dumps(data))
+    worker = None if args.tasks_in_process else start_worker(workdir)
     server = start_gunicorn(
         DATABASE.url,
         PORT,
         workers=args.workers,
         threads=args.threads,
-        env=NO_LIMITS,
+        env=NO_LIMITS | ({} if worker is None else TASKS_ON_WORKER),
         # Longer than any user waits between requests: an idle connection closed by the
         # server just as the client reuses it would count as an error of the site.
         options=("--keep-alive", "15"),
     )
+    started = timezone.now()
     try:
         run_locust(data_file, workdir / "load", args.users, args.seconds)
+        if worker is not None:
+            wait_for_tasks()
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, worker):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
     try:
+        tasks = "in the request" if worker is None else "on a Celery worker (2 processes)"
         print(
             f"{described}; {args.users} users for {args.seconds:.0f} s, gunicorn "
-            f"{args.workers} workers x {args.threads} threads\n"
+            f"{args.workers} workers x {args.threads} threads, tasks {tasks}\n"
         )
         report(workdir / "load")
+        from donors.models import DropOff, DropOffStatus
         from foodbank.ledgers import check_ledgers
 
         ledgers = check_ledgers()
         print(f"\nledgers after the run: {'off' if ledgers.mismatched else 'hold'}")
+        waiting = DropOff.objects.filter(
+            status=DropOffStatus.RECEIVED, created_at__gte=started
+        ).count()
+        print(f"drop-offs logged in the run still waiting for their impact: {waiting}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if not args.keep:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from foodbank import uploads
 from foodbank.accounts.models import Role
 from foodbank.districts.models import District, DistrictGroup
-from foodbank.web.widgets import DayInput
+from foodbank.web.widgets import DayInput, PlainSelect
 from inventory.models import Item
 
 from .models import (
@@ -100,8 +100,10 @@ StaffLineFormSet = _line_formset(StaffLineForm)
 class DropOffForm(forms.Form):
     """Staff log food received at their office; admins also say which office."""
 
-    district = forms.ModelChoiceField(District.objects.all(), label=_("District office"))
-    donor = forms.ModelChoiceField(Donor.objects.all(), label=_("Donor"))
+    district = forms.ModelChoiceField(
+        District.objects.all(), label=_("District office"), widget=PlainSelect
+    )
+    donor = forms.ModelChoiceField(Donor.objects.all(), label=_("Donor"), widget=PlainSelect)
     received_at = forms.DateTimeField(
         label=_("Received at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -118,7 +120,9 @@ class DropOffForm(forms.Form):
 
 
 class AnnounceForm(forms.Form):
-    district = forms.ModelChoiceField(District.objects.all(), label=_("District office"))
+    district = forms.ModelChoiceField(
+        District.objects.all(), label=_("District office"), widget=PlainSelect
+    )
     expected_on = forms.DateField(label=_("Expected on"), required=False, widget=DayInput())
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 2}))
 
@@ -211,7 +215,9 @@ def apply_service_errors(
 class DistributionForm(forms.Form):
     """Surplus passed on to a community or group; admins also say which district gave it."""
 
-    district = forms.ModelChoiceField(District.objects.all(), label=_("District office"))
+    district = forms.ModelChoiceField(
+        District.objects.all(), label=_("District office"), widget=PlainSelect
+    )
     distributed_on = forms.DateField(label=_("Date"), widget=DayInput())
     recipient_group = forms.CharField(label=_("Community or group"), max_length=200)
     people_reached = forms.IntegerField(
@@ -261,6 +267,7 @@ def _district_group_field() -> forms.ModelChoiceField:
         required=False,
         to_field_name="code",
         empty_label=_("All groups"),
+        widget=PlainSelect,
     )
 
 
@@ -271,6 +278,7 @@ def _category_field() -> forms.ModelChoiceField:
         required=False,
         to_field_name="slug",
         empty_label=_("All food"),
+        widget=PlainSelect,
     )
 
 
@@ -282,7 +290,11 @@ class DistributionFilterForm(forms.Form):
     group = forms.CharField(label=_("Community or group"), required=False)
     district_group = _district_group_field()
     district = forms.ModelChoiceField(
-        District.objects.all(), label=_("District"), required=False, to_field_name="code"
+        District.objects.all(),
+        label=_("District"),
+        required=False,
+        to_field_name="code",
+        widget=PlainSelect,
     )
     category = _category_field()
 
@@ -309,6 +321,7 @@ class DropOffFilterForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=_("All districts"),
+        widget=PlainSelect,
     )
     category = _category_field()
     status = forms.ChoiceField(

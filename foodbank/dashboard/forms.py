@@ -13,7 +13,7 @@ from donors.forms import within_calendar
 from donors.models import FoodCategory
 from foodbank.accounts.models import Role, User
 from foodbank.districts.models import District, DistrictGroup
-from foodbank.web.widgets import DayInput
+from foodbank.web.widgets import DayInput, PlainSelect
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -44,6 +44,7 @@ class DashboardFilterForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=_("All groups"),
+        widget=PlainSelect,
     )
     district = forms.ModelChoiceField(
         District.objects.all(),
@@ -51,6 +52,7 @@ class DashboardFilterForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=_("All districts"),
+        widget=PlainSelect,
     )
     category = forms.ModelChoiceField(
         FoodCategory.objects.all(),
@@ -58,9 +60,13 @@ class DashboardFilterForm(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label=_("All food"),
+        widget=PlainSelect,
     )
     measure = forms.ChoiceField(
-        label=_("Charts show"), required=False, choices=list(MEASURES.items())
+        label=_("Charts show"),
+        required=False,
+        choices=list(MEASURES.items()),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:

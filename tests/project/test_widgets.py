@@ -1,11 +1,13 @@
-"""Date pickers keep an ISO value in Thai, whose own date format the browser cannot read."""
+"""Date pickers keep an ISO value in Thai, whose own date format the browser cannot read; a
+select written out in Python says what Django's templates would."""
 
 from datetime import date
 
 from django import forms
+from django.test.html import parse_html
 from django.utils import translation
 
-from foodbank.web.widgets import DayInput
+from foodbank.web.widgets import DayInput, PlainSelect
 
 
 class Day(forms.Form):
@@ -28,3 +30,30 @@ def test_a_refused_form_shows_the_typed_date_back_in_iso():
         form = Day({"on": "2026-11-23"})
         assert form.is_valid()
         assert form.cleaned_data["on"] == date(2026, 11, 23)
+
+
+FRUIT = [("", "All <food>"), ("apple", "Apple & pear"), ("rice", "ข้าว")]
+GROUPED = [("", "None"), ("Grains", [("rice", "Rice"), ("oats", "Oats")]), ("milk", "Milk")]
+
+
+def _both(choices: list, value: str | None, attrs: dict) -> tuple[str, str]:
+    ours, django = PlainSelect(choices=choices), forms.Select(choices=choices)
+    return ours.render("food", value, attrs), django.render("food", value, attrs)
+
+
+def test_a_plain_select_writes_the_same_options_as_django():
+    ours, django = _both(
+        FRUIT, "apple", {"id": "id_food", "required": True, "aria-invalid": "true"}
+    )
+    assert parse_html(ours) == parse_html(django)
+    assert '<option value="apple" selected>Apple &amp; pear</option>' in ours
+    assert "All &lt;food&gt;" in ours
+
+
+def test_a_plain_select_keeps_option_groups_and_escapes_a_chosen_value():
+    ours, django = _both(GROUPED, "oats", {"id": "id_food"})
+    assert parse_html(ours) == parse_html(django)
+    assert '<optgroup label="Grains"><option value="rice">Rice</option>' in ours
+    ours, django = _both(FRUIT, '"><script>', {})
+    assert parse_html(ours) == parse_html(django)
+    assert "<script>" not in ours
