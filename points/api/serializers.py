@@ -1,9 +1,23 @@
+from django.db.models import QuerySet
 from rest_framework import serializers
 
+from foodbank.accounts.scoping import scope_to_district
 from foodbank.districts.api.serializers import DistrictRefOutput
 from foodbank.districts.models import District
 
 from ..models import DIMENSIONS, Assessment, Grant, Household, PointsEntry
+
+
+class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
+    """A household the signed-in user may see. Another district's answers exactly as a
+    household that does not exist, so the answer never tells whether it does."""
+
+    def __init__(self, **kwargs) -> None:
+        # Only for the schema's key type: every lookup goes through get_queryset.
+        super().__init__(queryset=Household.objects.all(), **kwargs)
+
+    def get_queryset(self) -> QuerySet[Household]:
+        return scope_to_district(Household.objects.all(), self.context["request"].user)
 
 
 def score_field() -> serializers.IntegerField:
@@ -117,7 +131,7 @@ class HouseholdOutput(serializers.ModelSerializer):
 
 
 class AssessmentInput(serializers.Serializer):
-    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = VisibleHouseholdField()
     assessed_on = serializers.DateField()
     income = score_field()
     health = score_field()
@@ -140,7 +154,7 @@ class RecommendationOutput(serializers.Serializer):
 
 
 class GrantInput(serializers.Serializer):
-    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = VisibleHouseholdField()
     points = serializers.IntegerField(min_value=1, max_value=100_000)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 

@@ -6,8 +6,9 @@ from donors.models import FoodCategory
 from inventory.api.serializers import ItemRefOutput
 from inventory.models import Item
 
-from ..models import Household, HouseholdLimit, LimitPeriod, SigningKey, Voucher, VoucherStatus
+from ..models import HouseholdLimit, LimitPeriod, SigningKey, Voucher, VoucherStatus
 from ..services.vouchers import voucher_token
+from .serializers import VisibleHouseholdField
 
 
 class ChoiceInput(serializers.Serializer):
@@ -18,9 +19,7 @@ class ChoiceInput(serializers.Serializer):
 
 
 class VoucherInput(serializers.Serializer):
-    household = serializers.PrimaryKeyRelatedField(
-        queryset=Household.objects.all(), required=False, help_text="staff only"
-    )
+    household = VisibleHouseholdField(required=False, help_text="staff only")
     lines = ChoiceInput(many=True, allow_empty=False)
 
     def validate_lines(self, lines: list) -> list:

@@ -2,7 +2,7 @@ import logging
 
 import pytest
 
-from points.models import Household, HouseholdAccess, PointsEntry
+from points.models import Assessment, Household, HouseholdAccess, PointsEntry, Voucher
 from points.services.households import create_recipient_login
 from points.services.ledger import grant_points
 
@@ -102,28 +102,42 @@ def test_another_districts_households_are_not_found(api, people):
     for path in ("", "statement/", "recommendation/"):
         assert client.get(f"{API}/households/{home.pk}/{path}").status_code == 404
     assert client.get(f"{API}/households/").data["count"] == 0
-    grant = client.post(
-        f"{API}/points/grants/", {"household": home.pk, "points": 5, "reason": "x"}, format="json"
-    )
-    assert grant.status_code == 404
-    assessment = client.post(
-        f"{API}/assessments/",
-        {
-            "household": home.pk,
-            "assessed_on": "2026-01-01",
-            "income": 1,
-            "health": 1,
-            "education": 1,
-            "living_conditions": 1,
-            "public_services": 1,
-        },
-        format="json",
-    )
-    assert assessment.status_code == 404
     changed = client.patch(f"{API}/households/{home.pk}/", {"members": -1}, format="json")
     assert changed.status_code == 404  # not 400: the record's scope is checked before the input
     assert not PointsEntry.objects.exists()
     assert not HouseholdAccess.objects.exists()
+
+
+ASSESSMENT = {
+    "assessed_on": "2026-01-01",
+    "income": 1,
+    "health": 1,
+    "education": 1,
+    "living_conditions": 1,
+    "public_services": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("points/grants/", {"points": 5, "reason": "x"}),
+        ("assessments/", ASSESSMENT),
+        ("vouchers/", {"lines": [{"item": 1, "quantity": 1}]}),
+    ],
+)
+def test_naming_another_districts_household_answers_as_if_it_did_not_exist(api, people, path, body):
+    home = household(people.staff_b)
+    client = api.as_user(people.staff_a)
+    theirs = client.post(f"{API}/{path}", {**body, "household": home.pk}, format="json")
+    missing = client.post(f"{API}/{path}", {**body, "household": home.pk + 1000}, format="json")
+    assert theirs.status_code == missing.status_code == 400
+    said = str(theirs.data["fields"]["household"][0]).replace(str(home.pk), "N")
+    assert said == str(missing.data["fields"]["household"][0]).replace(str(home.pk + 1000), "N")
+    assert "does not exist" in said
+    assert not PointsEntry.objects.exists()
+    assert not Assessment.objects.exists()
+    assert not Voucher.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["counter_a", "donor", "recipient_a"])
