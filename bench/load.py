@@ -195,18 +195,19 @@ def main() -> None:
     data_file = workdir / "data.json"
     data_file.write_text(json.dumps(data))
     worker = None if args.tasks_in_process else start_worker(workdir)
-    server = start_gunicorn(
-        DATABASE.url,
-        PORT,
-        workers=args.workers,
-        threads=args.threads,
-        env=NO_LIMITS | ({} if worker is None else TASKS_ON_WORKER),
-        # Longer than any user waits between requests: an idle connection closed by the
-        # server just as the client reuses it would count as an error of the site.
-        options=("--keep-alive", "15"),
-    )
+    server = None
     started = timezone.now()
     try:
+        server = start_gunicorn(
+            DATABASE.url,
+            PORT,
+            workers=args.workers,
+            threads=args.threads,
+            env=NO_LIMITS | ({} if worker is None else TASKS_ON_WORKER),
+            # Longer than any user waits between requests: an idle connection closed by the
+            # server just as the client reuses it would count as an error of the site.
+            options=("--keep-alive", "15"),
+        )
         run_locust(data_file, workdir / "load", args.users, args.seconds)
         if worker is not None:
             wait_for_tasks()

@@ -1,11 +1,11 @@
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-from foodbank.accounts.scoping import scope_to_district
 from foodbank.districts.api.serializers import DistrictRefOutput
 from foodbank.districts.models import District
 
 from ..models import DIMENSIONS, Assessment, Grant, Household, PointsEntry
+from ..selectors import households_in_reach
 
 
 class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
@@ -17,7 +17,8 @@ class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
         super().__init__(queryset=Household.objects.all(), **kwargs)
 
     def get_queryset(self) -> QuerySet[Household]:
-        return scope_to_district(Household.objects.all(), self.context["request"].user)
+        request = self.context.get("request")
+        return households_in_reach(request.user) if request else Household.objects.none()
 
 
 def score_field() -> serializers.IntegerField:

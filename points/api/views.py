@@ -20,6 +20,7 @@ from .. import selectors
 from ..models import Household
 from ..services import assessments, households, ledger, policies
 from . import serializers as s
+from .filters import AssessmentFilter, EntryFilter, GrantFilter
 
 KEEPERS = [allow_roles(Role.ADMIN, Role.DISTRICT_STAFF)]
 
@@ -158,7 +159,7 @@ class RecipientLoginView(APIView):
 class AssessmentListView(generics.ListAPIView):
     permission_classes = KEEPERS
     serializer_class = s.AssessmentOutput
-    filterset_fields = ["household"]
+    filterset_class = AssessmentFilter
 
     def get_queryset(self) -> QuerySet:
         return selectors.assessments_visible_to(self.request.user)
@@ -178,7 +179,7 @@ class GrantListView(generics.ListAPIView):
 
     permission_classes = KEEPERS
     serializer_class = s.GrantOutput
-    filterset_fields = ["household", "status"]
+    filterset_class = GrantFilter
 
     def get_queryset(self) -> QuerySet:
         return selectors.grants_visible_to(self.request.user)
@@ -218,7 +219,7 @@ class GrantRejectView(GrantDecisionView):
 class EntryListView(generics.ListAPIView):
     permission_classes = KEEPERS
     serializer_class = s.EntryOutput
-    filterset_fields = ["household", "kind"]
+    filterset_class = EntryFilter
 
     def get_queryset(self) -> QuerySet:
         return selectors.entries_visible_to(self.request.user)

@@ -23,6 +23,7 @@ from .. import qr, selectors
 from ..models import HouseholdLimit, SigningKey
 from ..services import cards, limits, vouchers
 from . import voucher_serializers as s
+from .filters import VoucherFilter
 
 CHOOSERS = [allow_roles(Role.ADMIN, Role.DISTRICT_STAFF, Role.COUNTER_STAFF, Role.RECIPIENT)]
 COUNTERS = [allow_roles(Role.DISTRICT_STAFF, Role.COUNTER_STAFF)]
@@ -37,7 +38,7 @@ class VoucherListView(generics.ListAPIView):
 
     permission_classes = CHOOSERS
     serializer_class = s.VoucherOutput
-    filterset_fields = ["status", "household"]
+    filterset_class = VoucherFilter
 
     def get_queryset(self) -> QuerySet:
         return selectors.vouchers_visible_to(self.request.user)

@@ -116,6 +116,35 @@ def test_vouchers_are_scoped_to_the_district_and_the_household(api, people, bask
     assert home.balance == 100
 
 
+def test_a_recipient_may_name_their_own_household_but_no_other(api, people, basket):
+    home, bags, account = basket
+    other = household(people.staff_a, head_name="Somchai Dee")
+    client, lines = api.as_user(account), [{"item": bags.pk, "quantity": 1}]
+    own = client.post(f"{API}/", {"household": home.pk, "lines": lines}, format="json")
+    assert own.status_code == 201, own.data
+    refused = client.post(f"{API}/", {"household": other.pk, "lines": lines}, format="json")
+    assert (refused.status_code, list(refused.data["fields"])) == (400, ["household"])
+    assert Voucher.objects.get().household == home
+
+
+def test_filtering_by_another_districts_household_is_refused_as_if_it_did_not_exist(
+    api, people, basket
+):
+    home, _bags, _account = basket
+    client = api.as_user(people.staff_b)
+    for path in ("vouchers/", "points/grants/", "points/entries/", "assessments/"):
+        theirs = client.get(f"/api/v1/{path}", {"household": home.pk})
+        missing = client.get(f"/api/v1/{path}", {"household": home.pk + 1000})
+        assert theirs.status_code == missing.status_code == 400, path
+        assert list(theirs.data["fields"]) == list(missing.data["fields"]) == ["household"]
+    assert (
+        api.as_user(people.staff_a)
+        .get("/api/v1/points/grants/", {"household": home.pk})
+        .data["count"]
+        == 1
+    )
+
+
 def test_the_public_keys_are_published_and_rotation_adds_one(api, people, basket):
     home, bags, _account = basket
     api.as_user(people.staff_a).post(
