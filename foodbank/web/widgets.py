@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -40,6 +41,9 @@ def _option_group(label: str | None, options: list[dict]) -> SafeString:
     written = format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+        (
+            (option["value"], flatatt(option["attrs"]), localize(option["label"]))
+            for option in options
+        ),
     )
     return format_html('<optgroup label="{}">{}</optgroup>', label, written) if label else written

@@ -57,3 +57,11 @@ def test_a_plain_select_keeps_option_groups_and_escapes_a_chosen_value():
     ours, django = _both(FRUIT, '"><script>', {})
     assert parse_html(ours) == parse_html(django)
     assert "<script>" not in ours
+
+
+def test_a_plain_select_writes_dates_and_numbers_as_the_language_does():
+    choices = [("day", date(2026, 1, 2)), ("kg", 1234.5)]
+    with translation.override("th"):
+        ours, django = _both(choices, "kg", {})
+    assert parse_html(ours) == parse_html(django)
+    assert str(date(2026, 1, 2)) not in ours
