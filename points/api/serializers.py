@@ -9,8 +9,9 @@ from ..selectors import households_in_reach
 
 
 class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
-    """A household the signed-in user may see. Another district's answers exactly as a
-    household that does not exist, so the answer never tells whether it does."""
+    """A household the signed-in user may name (``households_in_reach``). Another district's
+    answers exactly as a household that does not exist, so the answer never tells whether it
+    does."""
 
     def __init__(self, **kwargs) -> None:
         # Only for the schema's key type: every lookup goes through get_queryset.
