@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from foodbank.web.widgets import DayInput
+from foodbank.districts.models import District
+from foodbank.web.widgets import DayInput, PlainSelect
 
 from .models import Household
 
@@ -14,6 +15,11 @@ SCORES = [(n, str(n)) for n in range(5)]
 
 
 class HouseholdForm(forms.ModelForm):
+    """Staff register in their own district; admins also say which district office."""
+
+    district = forms.ModelChoiceField(
+        District.objects.all(), label=_("District office"), to_field_name="code", widget=PlainSelect
+    )
     national_id = forms.CharField(
         label=_("National ID (13 digits)"),
         max_length=20,
@@ -39,6 +45,11 @@ class HouseholdForm(forms.ModelForm):
             "vulnerability_notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
         }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if user.district_id:
+            del self.fields["district"]
 
     def _post_clean(self) -> None:
         """The service checks the whole household (and the national ID) when it saves."""

@@ -54,15 +54,16 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*KEEPERS)
 def household_new(request: HttpRequest) -> HttpResponse:
-    user, form = signed_in_user(request), HouseholdForm(request.POST or None)
-    code = request.GET.get("district")
-    named = District.objects.filter(code=code).first() if code else None
+    user = signed_in_user(request)
+    # An admin's link may choose the district beforehand: ?district=CODE.
+    initial = {"district": request.GET.get("district")}
+    form = HouseholdForm(request.POST or None, initial=initial, user=user)
     made = {}
 
     def register() -> None:
         data = dict(form.cleaned_data)
         made["household"] = households.register_household(
-            district=acting_district(named, user),
+            district=acting_district(data.pop("district", None), user),
             national_id_number=data.pop("national_id"),
             by=user,
             **data,

@@ -134,12 +134,26 @@ def test_a_recipient_sees_their_balance_in_thai_on_a_phone_page(client, people):
 def test_an_admin_registers_in_the_district_they_name(client, people):
     people.admin.is_staff = True
     client.force_login(people.admin)
+    page = client.get("/households/new/?district=1006")
+    assert '<option value="1006" selected>' in page.content.decode()
     nowhere = client.post("/households/new/", _form(national_id()), HTTP_ACCEPT_LANGUAGE="en")
     assert nowhere.status_code == 200
+    assert "district" in nowhere.context["form"].errors
     assert not Household.objects.exists()
-    done = client.post("/households/new/?district=1006", _form(national_id()))
+    done = client.post("/households/new/", {**_form(national_id()), "district": "1006"})
     assert done.status_code == 302
     assert Household.objects.get().district == people.district_b
+
+
+def test_staff_register_in_their_own_district_whatever_the_address_says(client, people):
+    client.force_login(people.staff_a)
+    page = client.get("/households/new/?district=1006")
+    assert 'name="district"' not in page.content.decode()
+    done = client.post(
+        "/households/new/?district=1006", {**_form(national_id()), "district": "1006"}
+    )
+    assert done.status_code == 302
+    assert Household.objects.get().district == people.district_a
 
 
 def test_the_policy_page_keeps_the_districts_own_values_and_stays_in_the_district(client, people):
