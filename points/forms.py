@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from foodbank.accounts.models import User
 from foodbank.districts.models import District
 from foodbank.web.widgets import DayInput, PlainSelect
 
@@ -46,7 +47,7 @@ class HouseholdForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if user.district_id:
             del self.fields["district"]

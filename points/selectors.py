@@ -49,10 +49,12 @@ def households_visible_to(
     return scope_to_district(households, user)
 
 
-def households_in_reach(user: User | AnonymousUser) -> QuerySet[Household]:
+def households_in_reach(user: User | AnonymousUser | None) -> QuerySet[Household]:
     """The households a user may name in a request: a recipient their own, staff their
-    district's, admins every one. Any other answers as if it did not exist."""
-    if isinstance(user, User) and user.role == Role.RECIPIENT:
+    district's, admins every one, no user none. Any other answers as if it did not exist."""
+    if not isinstance(user, User):
+        return Household.objects.none()
+    if user.role == Role.RECIPIENT:
         return Household.objects.filter(account=user)
     return scope_to_district(Household.objects.all(), user)
 

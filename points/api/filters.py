@@ -10,7 +10,7 @@ from ..selectors import households_in_reach
 
 
 def _households(request: HttpRequest | None) -> QuerySet[Household]:
-    return households_in_reach(request.user) if request else Household.objects.none()
+    return households_in_reach(getattr(request, "user", None))
 
 
 class ByHousehold(filters.FilterSet):
