@@ -1,15 +1,22 @@
 """Voucher redemptions through HTTP, against PostgreSQL, compared with pgbench.
 
-    python bench/redemptions.py [--levels 8 32 64] [--seconds 20] [--keep]
+    python bench/redemptions.py [--levels 8 32 64] [--seconds 20] [--repeat 3] [--keep]
 
-Gunicorn serves the project (sync workers unless ``--worker-class`` says otherwise) on a
-benchmark database. For each level, that many counters (threads, one counter account each)
-redeem distinct vouchers as fast as they can for ``--seconds``: redemptions per second, p50
-and p99 latency, errors. The vouchers were issued beforehand through the service, across many
-items and households, as a district's morning of vouchers would be. In the same run,
-``pgbench`` (built-in ``tpcb-like``) on the same database with the same number of clients
-gives the ceiling for a transaction of that shape. The database is dropped at the end
-unless ``--keep`` is given.
+The vouchers are issued once, through the service, across many items and households, as a
+district's morning of vouchers would be, and the database vacuumed, as autovacuum would have
+done over that morning. Every run then starts from a fresh copy of that database. Gunicorn serves the copy (sync workers unless ``--worker-class`` says otherwise);
+after a short warm-up, that many counters (threads, one counter account each) redeem
+distinct vouchers as fast as they can for ``--seconds``. Then ``pgbench`` (built-in
+``tpcb-like``) with as many clients on the same copy gives the ceiling for a transaction of
+that shape. Each level runs ``--repeat`` times, since on a shared machine one run can be far
+from the next.
+
+Per run: redemptions per second, p50 and p99 latency, errors, pgbench's rate, and the CPU
+time each redemption took in gunicorn, in the local PostgreSQL server and in this script's
+counters (from Linux's ``/proc``). The database is dropped at the end unless ``--keep`` is
+given.
+
+Target at 32 counters: at least 300 redemptions/s and 20% of pgbench, p99 at most 120 ms.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import re
 import shutil
 import signal
@@ -26,12 +34,21 @@ import sys
 import threading
 import time
 
-from common import BenchDatabase, free_port, issue_vouchers, start_gunicorn
+from common import (
+    BenchDatabase,
+    cpu_seconds,
+    free_port,
+    issue_vouchers,
+    machine,
+    postgres_processes,
+    process_tree,
+    start_gunicorn,
+)
 
 DATABASE = BenchDatabase("foodbank_bench_redeem")
-BENCH_URL = DATABASE.url
 PORT = free_port()
 ITEMS = 40
+WARM_UP_SECONDS = 3
 
 
 def run_level(tokens: list[str], keys: list[str], seconds: float) -> dict:
@@ -75,26 +92,15 @@ def run_level(tokens: list[str], keys: list[str], seconds: float) -> dict:
     }
 
 
-def pgbench(clients: int, seconds: int) -> float:
+def pgbench(clients: int, seconds: int, url: str) -> float:
     command = shutil.which("pgbench")
     if command is None:
         raise SystemExit("pgbench is needed (Debian: postgresql-contrib or postgresql-client)")
     subprocess.run(  # noqa: S603
-        [command, "-i", "-q", "-s", "4", BENCH_URL], check=True, capture_output=True
+        [command, "-i", "-q", "-s", "4", url], check=True, capture_output=True
     )
     result = subprocess.run(  # noqa: S603
-        [
-            command,
-            "-c",
-            str(clients),
-            "-j",
-            "2",
-            "-T",
-            str(seconds),
-            "-b",
-            "tpcb-like",
-            BENCH_URL,
-        ],
+        [command, "-c", str(clients), "-j", "2", "-T", str(seconds), "-b", "tpcb-like", url],
         check=True,
         capture_output=True,
         text=True,
@@ -102,10 +108,50 @@ def pgbench(clients: int, seconds: int) -> float:
     return float(re.search(r"tps = ([\d.]+)", result.stdout).group(1))
 
 
+def run_once(level: int, tokens: list[str], keys: list[str], args: argparse.Namespace) -> dict:
+    """One run of ``level`` counters on a fresh copy of the database, with pgbench after."""
+    copy = DATABASE.copy("run")
+    server = start_gunicorn(
+        copy.url,
+        PORT,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class=args.worker_class,
+        env={"FOODBANK_REDEEM_RATE": "1000000/min"},  # measured is redemption, not the limit
+    )
+    try:
+        # Every worker up and connected, its statements prepared; spends the last vouchers.
+        run_level(tokens[-WARM_UP_SECONDS * 600 :], keys[:level], WARM_UP_SECONDS)
+        measured = {"gunicorn": lambda: process_tree(server.pid), "postgres": postgres_processes}
+        before = {part: cpu_seconds(pids()) for part, pids in measured.items()}
+        client_before = sum(os.times()[:2])
+        result = run_level(tokens[: -WARM_UP_SECONDS * 600], keys[:level], args.seconds)
+        used = {part: cpu_seconds(pids()) - before[part] for part, pids in measured.items()}
+        used["client"] = sum(os.times()[:2]) - client_before
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    result["cpu_ms"] = {part: 1000 * cpu / max(result["ok"], 1) for part, cpu in used.items()}
+    result["pgbench"] = pgbench(level, int(args.seconds), copy.url)
+    copy.drop()
+    return result
+
+
+def row(level: int, run: str, result: dict) -> str:
+    cpu = result["cpu_ms"]
+    postgres = f"{cpu['postgres']:.1f}" if cpu["postgres"] else "–"  # PostgreSQL elsewhere
+    return (
+        f"| {level} | {run} | {result['rate']:,.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
+        f"| {result['errors']} | {result['pgbench']:,.0f} | {result['rate'] / result['pgbench']:.0%} "
+        f"| {cpu['gunicorn']:.1f} | {postgres} | {cpu['client']:.1f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[8, 32, 64])
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per level")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread)")
     parser.add_argument(
@@ -119,41 +165,32 @@ def main() -> None:
     args = parser.parse_args()
 
     DATABASE.prepare_django()
-    per_level = [int(args.seconds * 400) for _level in args.levels]  # more than is redeemed
-    print(f"issuing {sum(per_level)} vouchers ...", file=sys.stderr)
-    tokens, keys = issue_vouchers(sum(per_level), max(args.levels), items=ITEMS)
-    from django.db import connections
+    from django.utils import timezone
 
-    connections.close_all()
-    server = start_gunicorn(
-        BENCH_URL,
-        PORT,
-        workers=args.workers,
-        threads=args.threads,
-        worker_class=args.worker_class,
-        env={"FOODBANK_REDEEM_RATE": "1000000/min"},  # measured is redemption, not the limit
-    )
-    rows = []
+    described = f"{timezone.localdate()}, {machine()}"
+    # More than the fastest run redeems, and the warm-up's share.
+    count = int((args.seconds + WARM_UP_SECONDS) * 600)
+    print(f"issuing {count} vouchers ...", file=sys.stderr)
+    tokens, keys = issue_vouchers(count, max(args.levels), items=ITEMS)
+    DATABASE.vacuum()
+    rows, medians = [], []
     try:
-        offset = 0
-        for level, count in zip(args.levels, per_level, strict=True):
-            result = run_level(tokens[offset : offset + count], keys[:level], args.seconds)
-            offset += count
-            ceiling = pgbench(level, int(args.seconds))
-            rows.append((level, result, ceiling))
+        for level in args.levels:
+            runs = [run_once(level, tokens, keys, args) for _ in range(args.repeat)]
+            rows += [row(level, str(n), result) for n, result in enumerate(runs, 1)]
+            middle = sorted(runs, key=lambda result: result["rate"])[(len(runs) - 1) // 2]
+            medians.append(row(level, "median run", middle))
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         if not args.keep:
             DATABASE.drop()
 
-    print("| counters | redemptions/s | p50 ms | p99 ms | errors | pgbench tpcb-like tps | share |")
-    print("|---|---|---|---|---|---|---|")
-    for level, result, ceiling in rows:
-        print(
-            f"| {level} | {result['rate']:,.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
-            f"| {result['errors']} | {ceiling:,.0f} | {result['rate'] / ceiling:.0%} |"
-        )
+    print(f"{described}; gunicorn {args.worker_class}, {args.workers} workers\n")
+    print(
+        "| counters | run | redemptions/s | p50 ms | p99 ms | errors | pgbench tpcb-like tps "
+        "| share | CPU ms per redemption: gunicorn | PostgreSQL | client |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows if args.repeat == 1 else rows + medians))
 
 
 if __name__ == "__main__":
