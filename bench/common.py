@@ -24,8 +24,8 @@ sys.path.insert(0, str(BASE_DIR))
 class BenchDatabase:
     """The benchmark's database: ``BENCH_DATABASE_URL`` or ``postgres://...:5432/<name>``."""
 
-    def __init__(self, default_name: str) -> None:
-        self.url = os.environ.get(
+    def __init__(self, default_name: str, *, url: str = "") -> None:
+        self.url = url or os.environ.get(
             "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{default_name}"
         )
         self.admin_url = self.url.rsplit("/", 1)[0] + "/postgres"
@@ -73,20 +73,19 @@ class BenchDatabase:
         """A fresh copy of this database as it stands (PostgreSQL's template copy), so that
         each run can start from the same data. Nothing may be connected to this one.
 
-        The files are copied and the server checkpoints afterwards, so that a run does not
-        pay for writing out the copy."""
+        The files are copied (PostgreSQL 15 or later), with a checkpoint before and after,
+        rather than written through the WAL, which a run would pay for."""
         import psycopg
         from django.db import connections
 
         connections.close_all()
-        copy = BenchDatabase(f"{self.name}_{suffix}")
-        copy.url = f"{self.url.rsplit('/', 1)[0]}/{copy.name}"
+        name = f"{self.name}_{suffix}"
+        copy = BenchDatabase(name, url=f"{self.url.rsplit('/', 1)[0]}/{name}")
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{copy.name}" WITH (FORCE)')
             connection.execute(
                 f'CREATE DATABASE "{copy.name}" TEMPLATE "{self.name}" STRATEGY FILE_COPY'
             )
-            connection.execute("CHECKPOINT")
         return copy
 
 
@@ -117,23 +116,29 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _processes() -> list[tuple[int, str, int]]:
+    """Every process on the machine: pid, name and parent's pid."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name, rest = (entry / "stat").read_text()[:-1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        found.append((int(entry.name), name.split("(", 1)[1], int(rest.split()[1])))
+    return found
+
+
 def process_tree(pid: int) -> list[int]:
     """``pid`` and its children (gunicorn's arbiter and its workers)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    found = children.read_text().split() if children.exists() else []
-    return [pid, *(int(child) for child in found)]
+    return [pid, *(child for child, _name, parent in _processes() if parent == pid)]
 
 
 def postgres_processes() -> list[int]:
-    """The local PostgreSQL server's processes (none if it runs elsewhere)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
-                pids.append(int(entry.name))
-        except OSError:
-            continue
-    return pids
+    """Every process named ``postgres`` on this machine: the local PostgreSQL servers (none
+    if PostgreSQL runs elsewhere)."""
+    return [pid for pid, name, _parent in _processes() if name == "postgres"]
 
 
 def free_port() -> int:

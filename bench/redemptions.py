@@ -4,17 +4,18 @@
 
 The vouchers are issued once, through the service, across many items and households, as a
 district's morning of vouchers would be, and the database vacuumed, as autovacuum would have
-done over that morning. Every run then starts from a fresh copy of that database. Gunicorn serves the copy (sync workers unless ``--worker-class`` says otherwise);
-after a short warm-up, that many counters (threads, one counter account each) redeem
-distinct vouchers as fast as they can for ``--seconds``. Then ``pgbench`` (built-in
+done over that morning. Every run then starts from a fresh copy of that database. Gunicorn
+serves the copy (sync workers unless ``--worker-class`` says otherwise); after a short
+warm-up, that many counters (threads, one counter account each) redeem distinct vouchers as
+fast as they can for ``--seconds``. Then ``pgbench`` (built-in
 ``tpcb-like``) with as many clients on the same copy gives the ceiling for a transaction of
 that shape. Each level runs ``--repeat`` times, since on a shared machine one run can be far
 from the next.
 
 Per run: redemptions per second, p50 and p99 latency, errors, pgbench's rate, and the CPU
-time each redemption took in gunicorn, in the local PostgreSQL server and in this script's
-counters (from Linux's ``/proc``). The database is dropped at the end unless ``--keep`` is
-given.
+time each redemption took in gunicorn, in every ``postgres`` process on this machine and in
+this script's counters (from Linux's ``/proc``). The database is dropped at the end unless
+``--keep`` is given.
 
 Target at 32 counters: at least 300 redemptions/s and 20% of pgbench, p99 at most 120 ms.
 """
@@ -49,11 +50,12 @@ DATABASE = BenchDatabase("foodbank_bench_redeem")
 PORT = free_port()
 ITEMS = 40
 WARM_UP_SECONDS = 3
+RATE_CAP = 600  # vouchers issued per second of run: a faster run ends early, and says so
 
 
 def run_level(tokens: list[str], keys: list[str], seconds: float) -> dict:
-    """``len(keys)`` counters redeem from ``tokens`` for ``seconds``."""
-    lock, latencies, errors = threading.Lock(), [], []
+    """``len(keys)`` counters redeem from ``tokens`` for ``seconds``, or until none is left."""
+    lock, latencies, errors, ran_dry = threading.Lock(), [], [], threading.Event()
     stop_at = time.monotonic() + seconds
     pool = iter(tokens)
 
@@ -64,6 +66,7 @@ def run_level(tokens: list[str], keys: list[str], seconds: float) -> dict:
             with lock:
                 token = next(pool, None)
             if token is None:
+                ran_dry.set()
                 return
             started = time.perf_counter()
             connection.request(
@@ -89,6 +92,7 @@ def run_level(tokens: list[str], keys: list[str], seconds: float) -> dict:
         "p99": ordered[int(len(ordered) * 0.99) - 1] * 1000 if ordered else float("nan"),
         "ok": len(latencies),
         "errors": len(errors),
+        "ran_dry": ran_dry.is_set(),
     }
 
 
@@ -111,6 +115,20 @@ def pgbench(clients: int, seconds: int, url: str) -> float:
 def run_once(level: int, tokens: list[str], keys: list[str], args: argparse.Namespace) -> dict:
     """One run of ``level`` counters on a fresh copy of the database, with pgbench after."""
     copy = DATABASE.copy("run")
+    try:
+        result = redeem_on(copy, level, tokens, keys, args)
+        result["pgbench"] = pgbench(level, max(int(args.seconds), 1), copy.url)
+    finally:
+        copy.drop()
+    if result["ran_dry"]:
+        print(f"{level} counters used every voucher before the time was up", file=sys.stderr)
+    return result
+
+
+def redeem_on(
+    copy: BenchDatabase, level: int, tokens: list[str], keys: list[str], args: argparse.Namespace
+) -> dict:
+    """Gunicorn on ``copy``, a warm-up, then the measured run with the CPU it took."""
     server = start_gunicorn(
         copy.url,
         PORT,
@@ -119,30 +137,34 @@ def run_once(level: int, tokens: list[str], keys: list[str], args: argparse.Name
         worker_class=args.worker_class,
         env={"FOODBANK_REDEEM_RATE": "1000000/min"},  # measured is redemption, not the limit
     )
+    warm_up = WARM_UP_SECONDS * RATE_CAP
     try:
         # Every worker up and connected, its statements prepared; spends the last vouchers.
-        run_level(tokens[-WARM_UP_SECONDS * 600 :], keys[:level], WARM_UP_SECONDS)
+        run_level(tokens[len(tokens) - warm_up :], keys[:level], WARM_UP_SECONDS)
         measured = {"gunicorn": lambda: process_tree(server.pid), "postgres": postgres_processes}
         before = {part: cpu_seconds(pids()) for part, pids in measured.items()}
         client_before = sum(os.times()[:2])
-        result = run_level(tokens[: -WARM_UP_SECONDS * 600], keys[:level], args.seconds)
+        result = run_level(tokens[: len(tokens) - warm_up], keys[:level], args.seconds)
         used = {part: cpu_seconds(pids()) - before[part] for part, pids in measured.items()}
         used["client"] = sum(os.times()[:2]) - client_before
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     result["cpu_ms"] = {part: 1000 * cpu / max(result["ok"], 1) for part, cpu in used.items()}
-    result["pgbench"] = pgbench(level, int(args.seconds), copy.url)
-    copy.drop()
     return result
 
 
 def row(level: int, run: str, result: dict) -> str:
     cpu = result["cpu_ms"]
-    postgres = f"{cpu['postgres']:.1f}" if cpu["postgres"] else "–"  # PostgreSQL elsewhere
+    postgres = f"{cpu['postgres']:.1f}" if postgres_processes() else "–"  # runs elsewhere
+    share = result["rate"] / result["pgbench"]
     return (
         f"| {level} | {run} | {result['rate']:,.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
-        f"| {result['errors']} | {result['pgbench']:,.0f} | {result['rate'] / result['pgbench']:.0%} "
+        f"| {result['errors']} | {result['pgbench']:,.0f} | {share:.0%} "
         f"| {cpu['gunicorn']:.1f} | {postgres} | {cpu['client']:.1f} |"
     )
 
@@ -163,18 +185,19 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
+    if args.repeat < 1 or args.seconds <= 0:
+        parser.error("--repeat and --seconds must be positive")
 
     DATABASE.prepare_django()
     from django.utils import timezone
 
     described = f"{timezone.localdate()}, {machine()}"
-    # More than the fastest run redeems, and the warm-up's share.
-    count = int((args.seconds + WARM_UP_SECONDS) * 600)
-    print(f"issuing {count} vouchers ...", file=sys.stderr)
-    tokens, keys = issue_vouchers(count, max(args.levels), items=ITEMS)
-    DATABASE.vacuum()
+    count = int((args.seconds + WARM_UP_SECONDS) * RATE_CAP)
     rows, medians = [], []
     try:
+        print(f"issuing {count} vouchers ...", file=sys.stderr)
+        tokens, keys = issue_vouchers(count, max(args.levels), items=ITEMS)
+        DATABASE.vacuum()
         for level in args.levels:
             runs = [run_once(level, tokens, keys, args) for _ in range(args.repeat)]
             rows += [row(level, str(n), result) for n, result in enumerate(runs, 1)]
