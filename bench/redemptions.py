@@ -7,10 +7,9 @@ district's morning of vouchers would be, and the database vacuumed, as autovacuu
 done over that morning. Every run then starts from a fresh copy of that database. Gunicorn
 serves the copy (sync workers unless ``--worker-class`` says otherwise); after a short
 warm-up, that many counters (threads, one counter account each) redeem distinct vouchers as
-fast as they can for ``--seconds``. Then ``pgbench`` (built-in
-``tpcb-like``) with as many clients on the same copy gives the ceiling for a transaction of
-that shape. Each level runs ``--repeat`` times, since on a shared machine one run can be far
-from the next.
+fast as they can for ``--seconds``. Then ``pgbench`` (built-in ``tpcb-like``) with as many
+clients on the same copy gives the ceiling for a transaction of that shape. Each level runs
+``--repeat`` times, since on a shared machine one run can be far from the next.
 
 Per run: redemptions per second, p50 and p99 latency, errors, pgbench's rate, and the CPU
 time each redemption took in gunicorn, in every ``postgres`` process on this machine and in
@@ -141,7 +140,9 @@ def redeem_on(
     try:
         # Every worker up and connected, its statements prepared; spends the last vouchers.
         run_level(tokens[len(tokens) - warm_up :], keys[:level], WARM_UP_SECONDS)
-        measured = {"gunicorn": lambda: process_tree(server.pid), "postgres": postgres_processes}
+        measured = {"gunicorn": lambda: process_tree(server.pid)}
+        if postgres_processes():  # not when PostgreSQL runs on another machine
+            measured["postgres"] = postgres_processes
         before = {part: cpu_seconds(pids()) for part, pids in measured.items()}
         client_before = sum(os.times()[:2])
         result = run_level(tokens[: len(tokens) - warm_up], keys[:level], args.seconds)
@@ -160,7 +161,7 @@ def redeem_on(
 
 def row(level: int, run: str, result: dict) -> str:
     cpu = result["cpu_ms"]
-    postgres = f"{cpu['postgres']:.1f}" if postgres_processes() else "–"  # runs elsewhere
+    postgres = f"{cpu['postgres']:.1f}" if "postgres" in cpu else "–"
     share = result["rate"] / result["pgbench"]
     return (
         f"| {level} | {run} | {result['rate']:,.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
