@@ -37,12 +37,11 @@ class BenchDatabase:
         os.environ["DATABASE_URL"] = self.url
         os.environ["DJANGO_SETTINGS_MODULE"] = "foodbank.settings.test"
         os.environ.pop("REDIS_URL", None)
-        import psycopg
-
         if fresh:
-            with psycopg.connect(self.admin_url, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-                connection.execute(f'CREATE DATABASE "{self.name}"')
+            self._execute(
+                f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
+                f'CREATE DATABASE "{self.name}"',
+            )
         import django
 
         django.setup()
@@ -52,22 +51,12 @@ class BenchDatabase:
         call_command("load_districts", verbosity=0, stdout=io.StringIO())
 
     def drop(self) -> None:
-        import psycopg
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(self.admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def vacuum(self) -> None:
         """``VACUUM ANALYZE``, as autovacuum would have done while the data was written over
         hours rather than seconds: no dead rows left behind, planner statistics current."""
-        import psycopg
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(self.url, autocommit=True) as connection:
-            connection.execute("VACUUM ANALYZE")
+        self._execute("VACUUM ANALYZE", on=self.url)
 
     def copy(self, suffix: str) -> BenchDatabase:
         """A fresh copy of this database as it stands (PostgreSQL's template copy), so that
@@ -75,18 +64,24 @@ class BenchDatabase:
 
         The files are copied (PostgreSQL 15 or later), with a checkpoint before and after,
         rather than written through the WAL, which a run would pay for."""
+        name = f"{self.name}_{suffix}"
+        copy = BenchDatabase(name, url=f"{self.url.rsplit('/', 1)[0]}/{name}")
+        self._execute(
+            f'DROP DATABASE IF EXISTS "{copy.name}" WITH (FORCE)',
+            f'CREATE DATABASE "{copy.name}" TEMPLATE "{self.name}" STRATEGY FILE_COPY',
+        )
+        return copy
+
+    def _execute(self, *statements: str, on: str = "") -> None:
+        """``statements`` in turn, outside a transaction, on the server's ``postgres``
+        database (or ``on``), once Django has let go of its connections."""
         import psycopg
         from django.db import connections
 
         connections.close_all()
-        name = f"{self.name}_{suffix}"
-        copy = BenchDatabase(name, url=f"{self.url.rsplit('/', 1)[0]}/{name}")
-        with psycopg.connect(self.admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{copy.name}" WITH (FORCE)')
-            connection.execute(
-                f'CREATE DATABASE "{copy.name}" TEMPLATE "{self.name}" STRATEGY FILE_COPY'
-            )
-        return copy
+        with psycopg.connect(on or self.admin_url, autocommit=True) as connection:
+            for statement in statements:
+                connection.execute(statement)
 
 
 def machine() -> str:
