@@ -189,21 +189,27 @@ def _take_from_lots(taken: dict[int, Decimal]) -> None:
 
 
 #: The steps of a hand-out that follow a ``wanted (lot_id, quantity)`` CTE: lock the lots in
-#: primary-key order, move those that still hold the quantity and have not expired, and
-#: write their movements; ``moved`` holds the ids of the lots moved. Other statements (a
-#: voucher handed over at the counter) put their own ``wanted`` in front of them.
+#: primary-key order; if every one still holds its quantity and has not expired (``ready``),
+#: move them all and write their movements, else none; ``moved`` holds the ids of the lots
+#: moved. Other statements (a voucher handed over at the counter) put their own ``wanted``
+#: in front of them, and may make their own writes wait for ``ready``.
 HAND_OUT_STEPS = """
 locked AS (
-    SELECT lot.id FROM inventory_lot AS lot JOIN wanted ON wanted.lot_id = lot.id
+    SELECT lot.id, lot.reserved, lot.expiry_date
+    FROM inventory_lot AS lot JOIN wanted ON wanted.lot_id = lot.id
     ORDER BY lot.id FOR UPDATE OF lot
+), ready AS (
+    SELECT count(*) = (SELECT count(*) FROM wanted) AND coalesce(bool_and(
+        locked.reserved >= wanted.quantity
+        AND (locked.expiry_date IS NULL OR locked.expiry_date >= %(today)s)), true) AS ok
+    FROM locked JOIN wanted ON wanted.lot_id = locked.id
 ), taken AS (
     UPDATE inventory_lot AS lot
     SET on_hand = lot.on_hand - wanted.quantity,
         reserved = lot.reserved - wanted.quantity,
         updated_at = %(now)s
     FROM locked JOIN wanted ON wanted.lot_id = locked.id
-    WHERE lot.id = locked.id AND lot.reserved >= wanted.quantity
-      AND (lot.expiry_date IS NULL OR lot.expiry_date >= %(today)s)
+    WHERE lot.id = locked.id AND (SELECT ok FROM ready)
     RETURNING lot.id, wanted.quantity
 ), moved AS (
     INSERT INTO inventory_movement
@@ -225,7 +231,8 @@ SELECT lot_id FROM moved
 def _hand_out_in_one_statement(
     wanted: dict[int, Decimal], *, by: User, reason: str, today: date
 ) -> set[int]:
-    """PostgreSQL: lock, check, move and record every lot at once; the ids of lots it moved.
+    """PostgreSQL: lock, check, move and record every lot at once; the ids of lots it moved
+    (all of ``wanted`` or none).
 
     The lots are locked only by ``locked``, in primary-key order, before any is updated.
     """

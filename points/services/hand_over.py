@@ -1,17 +1,19 @@
 """PostgreSQL: a voucher handed over at the counter in one statement.
 
-A redemption is the counter's busiest moment. Here one statement locks the voucher (only if
-it is still open, unexpired and of the counter's district), records the redemption, marks
-the voucher redeemed, writes the audit trail's event (as `foodbank.audit.services.record`
-would), hands out the reserved lots as any hand-out does (`HAND_OUT_STEPS`: lots locked in
-primary-key order, movements written) and reads back what the counter shows.
+A redemption is the counter's busiest moment, and counters whose vouchers share lots wait on
+each other's lot locks. Here one statement locks the voucher (only if it is still open,
+unexpired and of the counter's district), hands out the reserved lots as any hand-out does
+(`HAND_OUT_STEPS`: lots locked in primary-key order, all moved or none), and only if they
+all moved records the redemption, marks the voucher redeemed and writes the audit trail's
+event (as `foodbank.audit.services.record` would); then it reads back what the counter
+shows. Run outside a transaction, the statement is its own: the locks go when it ends,
+without waiting for the web worker to send a commit.
 A voucher it cannot hand over comes back as ``None``; the caller then finds out why.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ from foodbank.db.prepared import fetch_one
 from foodbank.db.rows import give_prefetched, loaded
 from foodbank.districts.models import District
 from inventory.models import Item
-from inventory.services.ledger import HAND_OUT_STEPS, hand_out_parameters, refuse_hand_out
+from inventory.services.ledger import HAND_OUT_STEPS, hand_out_parameters
 
 from ..models import Household, Redemption, Voucher, VoucherLine, VoucherStatus
 from ..tokens import VoucherClaims
@@ -36,9 +38,15 @@ WITH voucher AS (
     WHERE v.id = %(voucher)s AND v.household_id = %(household)s AND v.district_id = %(district)s
       AND v.status = %(issued)s AND v.expires_on >= %(today)s
     FOR UPDATE OF v
-), redeemed AS (
+), wanted AS (
+    SELECT a.lot_id, sum(a.quantity) AS quantity
+    FROM voucher
+    JOIN points_voucherline AS l ON l.voucher_id = voucher.id
+    JOIN points_voucherallocation AS a ON a.line_id = l.id
+    GROUP BY a.lot_id
+), {HAND_OUT_STEPS}, redeemed AS (
     INSERT INTO points_redemption (voucher_id, redeemed_by_id, counter, redeemed_at)
-    SELECT id, %(by)s, %(counter)s, %(now)s FROM voucher
+    SELECT id, %(by)s, %(counter)s, %(now)s FROM voucher WHERE (SELECT ok FROM ready)
     RETURNING id, voucher_id
 ), closed AS (
     UPDATE points_voucher AS v SET status = %(redeemed)s
@@ -50,18 +58,9 @@ WITH voucher AS (
         voucher.id, %(district)s, jsonb_build_object(
             'household', voucher.household_id, 'points', voucher.points, 'counter', %(counter)s)
     FROM redeemed JOIN voucher ON voucher.id = redeemed.voucher_id
-), wanted AS (
-    SELECT a.lot_id, sum(a.quantity) AS quantity
-    FROM voucher
-    JOIN points_voucherline AS l ON l.voucher_id = voucher.id
-    JOIN points_voucherallocation AS a ON a.line_id = l.id
-    GROUP BY a.lot_id
-), {HAND_OUT_STEPS}
+)
 SELECT voucher.*,
     (SELECT id FROM redeemed),
-    (SELECT array_agg(lot_id ORDER BY lot_id) FROM wanted),
-    (SELECT array_agg(quantity ORDER BY lot_id) FROM wanted),
-    (SELECT array_agg(lot_id) FROM moved),
     (SELECT json_agg(json_build_array(l.id, l.quantity, l.points_each,
                                       i.id, i.name_th, i.name_en, i.unit) ORDER BY l.id)
      FROM points_voucherline AS l JOIN inventory_item AS i ON i.id = l.item_id
@@ -73,7 +72,8 @@ FROM voucher
 def hand_over_at_once(
     claims: VoucherClaims, *, by: User, counter: str, today: date
 ) -> Voucher | None:
-    """Hand over the voucher ``claims`` names, or return ``None`` if it is not open here.
+    """Hand over the voucher ``claims`` names, or return ``None`` if it is not open here or
+    one of its lots can no longer give (and then nothing has changed).
 
     The voucher comes back as the counter's answer needs it (household, district,
     redemption and lines with their items), without another query.
@@ -101,13 +101,9 @@ def hand_over_at_once(
             "target_type": Voucher._meta.label_lower,
         },
     )
-    if row is None:
+    if row is None or row[7] is None:  # not open here, or a lot could not give
         return None
-    pk, household_id, points, expires_on, created_at, head_name, code, *rest = row
-    redemption_id, lot_ids, quantities, moved, lines = rest
-    wanted: dict[int, Decimal] = dict(zip(lot_ids or [], quantities or [], strict=True))
-    if set(moved or []) != set(wanted):
-        refuse_hand_out(wanted, moved=set(moved or []), today=today)
+    pk, household_id, points, expires_on, created_at, head_name, code, redemption_id, lines = row
     voucher = loaded(
         Voucher,
         id=pk,

@@ -193,14 +193,13 @@ def _hand_over(voucher: Voucher, *, by: User, counter: str) -> Voucher:
     return voucher
 
 
-@transaction.atomic
 def redeem_voucher(*, token: str, by: User, counter: str = "") -> Voucher:
     """Hand over a voucher's goods at a counter of its district, exactly once.
 
     The voucher row is locked first, so of many scans at once one hands over and the others
     wait and then hear when, where and by whom it was collected. On PostgreSQL one statement
-    does it all (`hand_over`); a voucher that statement cannot hand over is then locked and
-    examined here, to say why.
+    does it all (`hand_over`), committed on its own unless the caller holds a transaction; a
+    voucher that statement cannot hand over is then locked and examined, to say why.
     """
     claims = read_voucher_token(token)
     today = timezone.localdate()
@@ -208,7 +207,14 @@ def redeem_voucher(*, token: str, by: User, counter: str = "") -> Voucher:
         handed_over = hand_over_at_once(claims, by=by, counter=counter, today=today)
         if handed_over is not None:
             return handed_over
-    # Not open at this counter (or not on PostgreSQL): lock it and say why, or hand it over.
+    return _examine_and_hand_over(claims, by=by, counter=counter, today=today)
+
+
+@transaction.atomic
+def _examine_and_hand_over(
+    claims: tokens.VoucherClaims, *, by: User, counter: str, today: date
+) -> Voucher:
+    """Lock the voucher and say why it cannot be handed over here, or hand it over."""
     try:
         voucher = (
             Voucher.objects.select_for_update(of=("self",))

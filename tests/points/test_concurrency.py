@@ -142,3 +142,40 @@ def test_counters_redeeming_vouchers_that_share_lots_all_hand_over(committed_db,
     for shelf in Lot.objects.all():
         assert (shelf.on_hand, shelf.reserved) == (Decimal(30 - 12), Decimal(0))
         assert ledger_sums()[shelf.pk] == (shelf.on_hand, shelf.reserved)
+
+
+def test_a_hand_over_refused_by_one_lot_commits_nothing_of_the_others(committed_db, people):
+    """Outside any transaction, as at the counter, the one statement commits by itself: if
+    one lot has expired, neither the other lot, nor the voucher, nor the trail has moved."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from foodbank.audit.models import Action, AuditEvent
+    from inventory.errors import LotExpired
+    from inventory.models import Lot, Movement
+    from points.models import Redemption, VoucherStatus
+    from points.services.vouchers import Choice, issue_voucher, redeem_voucher, voucher_token
+    from tests.inventory.factories import lot, rice, soap
+
+    home = household(people.staff_a)
+    grant_points(household=home, points=100, by=people.staff_a, reason="start")
+    bags, bars = rice(people.admin), soap(people.admin)
+    lot(bags, people.staff_a, "5", timezone.localdate() + timedelta(days=30))
+    lot(bars, people.staff_a, "5")
+    voucher = issue_voucher(
+        household=home, choices=[Choice(bags, 1), Choice(bars, 1)], by=people.staff_a
+    )
+    Lot.objects.filter(item=bags).update(expiry_date=timezone.localdate() - timedelta(days=1))
+    before = sorted(Lot.objects.values_list("pk", "on_hand", "reserved"))
+    assert not connection.in_atomic_block
+
+    with pytest.raises(LotExpired):
+        redeem_voucher(token=voucher_token(voucher), by=people.counter_a)
+
+    voucher.refresh_from_db()
+    assert voucher.status == VoucherStatus.ISSUED
+    assert sorted(Lot.objects.values_list("pk", "on_hand", "reserved")) == before
+    assert not Movement.objects.filter(kind="issue").exists()
+    assert not Redemption.objects.exists()
+    assert not AuditEvent.objects.filter(action=Action.VOUCHER_REDEEMED).exists()
