@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from foodbank.db.prepared import fetch_one
+from foodbank.db.rows import loaded
 
 from .models import User
 
@@ -42,7 +43,7 @@ def user_for_token(key: str) -> User | None:
     values = list(row)
     for index, column, convert in converters:
         values[index] = convert(values[index], column, connection)
-    return User.from_db(connection.alias, attnames, values)
+    return loaded(User, **dict(zip(attnames, values, strict=True)))
 
 
 @functools.cache
