@@ -110,8 +110,8 @@ def issue_reserved_lots(
     Counters whose vouchers share lots wait on each other's lot locks, so the locks are taken
     as late and held as briefly as possible: on PostgreSQL one statement locks the lots in
     primary-key order, moves their sums and writes the movements, and only the commit
-    follows. A lot that has expired since it was reserved, or no longer holds the quantity,
-    changes nothing and is named.
+    follows. If a lot has expired since it was reserved, or no longer holds the quantity, no
+    lot moves and that lot is named.
     """
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for lot_id, quantity in takes:
@@ -119,9 +119,8 @@ def issue_reserved_lots(
     if not wanted:
         return
     if connection.vendor == "postgresql":
-        moved = _hand_out_in_one_statement(wanted, by=by, reason=reason, today=today)
-        if moved != set(wanted):
-            refuse_hand_out(wanted, moved=moved, today=today)
+        if not _hand_out_in_one_statement(wanted, by=by, reason=reason, today=today):
+            _refuse_hand_out(wanted, today=today)
         return
     _refuse(lock_lot_sums(wanted), wanted, today)
     _take_from_lots(wanted)
@@ -138,12 +137,9 @@ def issue_reserved_lots(
     )
 
 
-def refuse_hand_out(wanted: dict[int, Decimal], *, moved: set[int], today: date) -> NoReturn:
-    """Some lots of a hand-out could not give: name the first, expired or holding less.
-
-    The caller's transaction is rolled back by the exception.
-    """
-    _refuse(lock_lot_sums(set(wanted) - moved), wanted, today)
+def _refuse_hand_out(wanted: dict[int, Decimal], *, today: date) -> NoReturn:
+    """A hand-out that moved nothing: name the first lot, expired or holding less."""
+    _refuse(lock_lot_sums(wanted), wanted, today)
     raise NotEnoughStock()
 
 
@@ -230,9 +226,9 @@ SELECT lot_id FROM moved
 
 def _hand_out_in_one_statement(
     wanted: dict[int, Decimal], *, by: User, reason: str, today: date
-) -> set[int]:
-    """PostgreSQL: lock, check, move and record every lot at once; the ids of lots it moved
-    (all of ``wanted`` or none).
+) -> bool:
+    """PostgreSQL: lock, check, move and record every lot at once; whether they moved (all
+    of ``wanted``, or none).
 
     The lots are locked only by ``locked``, in primary-key order, before any is updated.
     """
@@ -245,4 +241,4 @@ def _hand_out_in_one_statement(
                 **hand_out_parameters(by=by, reason=reason, today=today),
             },
         )
-        return {lot_id for (lot_id,) in cursor.fetchall()}
+        return {lot_id for (lot_id,) in cursor.fetchall()} == set(wanted)

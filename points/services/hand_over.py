@@ -76,7 +76,9 @@ def hand_over_at_once(
     one of its lots can no longer give (and then nothing has changed).
 
     The voucher comes back as the counter's answer needs it (household, district,
-    redemption and lines with their items), without another query.
+    redemption and lines with their items), without another query. Outside a transaction the
+    hand-over stands once the statement returns: should the answer then fail, a retry hears
+    when and by whom the voucher was collected.
     """
     district_id = by.district_id
     if district_id is None:

@@ -144,15 +144,17 @@ def test_counters_redeeming_vouchers_that_share_lots_all_hand_over(committed_db,
         assert ledger_sums()[shelf.pk] == (shelf.on_hand, shelf.reserved)
 
 
-def test_a_hand_over_refused_by_one_lot_commits_nothing_of_the_others(committed_db, people):
+@pytest.mark.parametrize("spoilt", ["expired", "short"])
+def test_a_hand_over_refused_by_one_lot_commits_nothing_of_the_others(committed_db, people, spoilt):
     """Outside any transaction, as at the counter, the one statement commits by itself: if
-    one lot has expired, neither the other lot, nor the voucher, nor the trail has moved."""
+    one lot has expired or holds less than reserved, neither the other lot, nor the voucher,
+    nor the trail has moved."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from foodbank.audit.models import Action, AuditEvent
-    from inventory.errors import LotExpired
+    from inventory.errors import LotExpired, NotEnoughStock
     from inventory.models import Lot, Movement
     from points.models import Redemption, VoucherStatus
     from points.services.vouchers import Choice, issue_voucher, redeem_voucher, voucher_token
@@ -166,11 +168,15 @@ def test_a_hand_over_refused_by_one_lot_commits_nothing_of_the_others(committed_
     voucher = issue_voucher(
         household=home, choices=[Choice(bags, 1), Choice(bars, 1)], by=people.staff_a
     )
-    Lot.objects.filter(item=bags).update(expiry_date=timezone.localdate() - timedelta(days=1))
+    rice_lot = Lot.objects.filter(item=bags)
+    if spoilt == "expired":
+        rice_lot.update(expiry_date=timezone.localdate() - timedelta(days=1))
+    else:
+        rice_lot.update(reserved=0)  # as if a correction had taken the reserved bag
     before = sorted(Lot.objects.values_list("pk", "on_hand", "reserved"))
     assert not connection.in_atomic_block
 
-    with pytest.raises(LotExpired):
+    with pytest.raises(LotExpired if spoilt == "expired" else NotEnoughStock):
         redeem_voucher(token=voucher_token(voucher), by=people.counter_a)
 
     voucher.refresh_from_db()
