@@ -103,9 +103,11 @@ def hand_over_at_once(
             "target_type": Voucher._meta.label_lower,
         },
     )
-    if row is None or row[7] is None:  # not open here, or a lot could not give
+    if row is None:  # not open here
         return None
     pk, household_id, points, expires_on, created_at, head_name, code, redemption_id, lines = row
+    if redemption_id is None:  # a lot could not give, so nothing was changed
+        return None
     voucher = loaded(
         Voucher,
         id=pk,
