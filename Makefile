@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # The browser the end-to-end tests drive: Debian's Chromium.
 CHROMIUM ?= /usr/bin/chromium
+# The HTTP load generator of the redemption benchmark: Debian's wrk.
+WRK ?= /usr/bin/wrk
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test test-fast lint format bench lock messages screenshots clean
@@ -29,6 +31,9 @@ run: $(VENV)/.installed-base
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium
 
+$(WRK):
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk
+
 ## test: lint, checks, the suite on SQLite, then again on PostgreSQL with Redis and a worker
 test: $(VENV)/.installed-dev $(CHROMIUM)
 	$(PY) -m ruff check .
@@ -48,7 +53,7 @@ screenshots: $(VENV)/.installed-dev $(CHROMIUM)
 	env -u DATABASE_URL -u REDIS_URL FOODBANK_SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_screenshots.py
 
 ## bench: the performance benchmarks, on PostgreSQL (see bench/README.md)
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev $(WRK)
 	$(PY) bench/impact.py
 	$(PY) bench/redemptions.py
 	$(PY) bench/load.py

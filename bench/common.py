@@ -152,9 +152,10 @@ def start_gunicorn(
     env: dict[str, str] | None = None,
     options: tuple[str, ...] = (),
 ) -> subprocess.Popen:
-    """Gunicorn serving the project on ``database_url``, once it answers; ``options`` are
-    more of gunicorn's command-line options. ``threads`` is for gthread workers only: given
-    sync workers and more than one thread, gunicorn would quietly run gthread instead."""
+    """Gunicorn serving the project on ``database_url``, once it answers, with the
+    project's ``gunicorn.conf.py`` as in production; ``options`` are more of gunicorn's
+    command-line options. ``threads`` is for gthread workers only: given sync workers and
+    more than one thread, gunicorn would quietly run gthread instead."""
     if worker_class == "sync" and threads != 1:
         raise ValueError("sync workers take one thread each")
     server = subprocess.Popen(  # noqa: S603

@@ -4,17 +4,20 @@
 
 The vouchers are issued once, through the service, across many items and households, as a
 district's morning of vouchers would be, and the database vacuumed, as autovacuum would have
-done over that morning. Every run then starts from a fresh copy of that database. Gunicorn
-serves the copy (sync workers unless ``--worker-class`` says otherwise); after a short
-warm-up, that many counters (threads, one counter account each) redeem distinct vouchers as
-fast as they can for ``--seconds``. Then ``pgbench`` (built-in ``tpcb-like``) with as many
-clients on the same copy gives the ceiling for a transaction of that shape. Each level runs
-``--repeat`` times, since on a shared machine one run can be far from the next.
+done over that morning. Every run then starts from a fresh copy of that database, where
+``pgbench`` (built-in ``tpcb-like``) with as many clients runs before and after the counters:
+the mean of the two is the ceiling for a transaction of that shape. Gunicorn serves the copy
+(sync workers unless ``--worker-class`` says otherwise); after a short warm-up, that many
+counters redeem distinct vouchers as fast as they can for ``--seconds``. The counters are
+wrk's connections (``redemptions.lua``), a client in C as pgbench's is, each request signed
+in as one of that many counter accounts in turn. Afterwards the copy must hold the
+redemptions the counters were told of. Each level runs ``--repeat`` times, since on a shared
+machine one run can be far from the next.
 
-Per run: redemptions per second, p50 and p99 latency, errors, pgbench's rate, and the CPU
+Per run: redemptions per second, p50 and p99 latency, errors, pgbench's rates, and the CPU
 time each redemption took in gunicorn, in every ``postgres`` process on this machine and in
-this script's counters (from Linux's ``/proc``). The database is dropped at the end unless
-``--keep`` is given.
+wrk (from Linux's ``/proc``). Needs ``wrk`` and ``pgbench`` (Debian: ``wrk``,
+``postgresql-client``). The database is dropped at the end unless ``--keep`` is given.
 
 Target at 32 counters: at least 300 redemptions/s and 20% of pgbench, p99 at most 120 ms.
 """
@@ -22,19 +25,19 @@ Target at 32 counters: at least 300 redemptions/s and 20% of pgbench, p99 at mos
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
-import threading
-import time
+import tempfile
+from pathlib import Path
 
 from common import (
+    BASE_DIR,
     BenchDatabase,
     cpu_seconds,
     free_port,
@@ -50,60 +53,55 @@ PORT = free_port()
 ITEMS = 40
 WARM_UP_SECONDS = 3
 RATE_CAP = 600  # vouchers issued per second of run: a faster run ends early, and says so
+WRK_THREADS = 2  # as pgbench's -j
+WRK, PGBENCH = shutil.which("wrk"), shutil.which("pgbench")
 
 
-def run_level(tokens: list[str], keys: list[str], seconds: float) -> dict:
-    """``len(keys)`` counters redeem from ``tokens`` for ``seconds``, or until none is left."""
-    lock, latencies, errors, ran_dry = threading.Lock(), [], [], threading.Event()
-    stop_at = time.monotonic() + seconds
-    pool = iter(tokens)
+def run_level(tokens: list[str], keys: list[str], seconds: int) -> dict:
+    """``len(keys)`` counters redeem from ``tokens`` for ``seconds``, driven by wrk.
 
-    def counter(key: str) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
-        while time.monotonic() < stop_at:
-            with lock:
-                token = next(pool, None)
-            if token is None:
-                ran_dry.set()
-                return
-            started = time.perf_counter()
-            connection.request(
-                "POST", "/api/v1/vouchers/redeem/", json.dumps({"token": token}), headers
-            )
-            response = connection.getresponse()
-            response.read()
-            elapsed = time.perf_counter() - started
-            with lock:
-                (latencies if response.status == 200 else errors).append(elapsed)
-
-    threads = [threading.Thread(target=counter, args=(key,)) for key in keys]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    ordered = sorted(latencies)
+    The counters are wrk's connections (``redemptions.lua``), not Python threads: a client
+    in C, as pgbench's is, leaves the machine's cores to the server and measures its
+    latency without waiting on a Python lock of its own."""
+    threads = min(WRK_THREADS, len(keys))
+    with tempfile.TemporaryDirectory() as folder:
+        files = {"FOODBANK_TOKENS": tokens, "FOODBANK_KEYS": keys}
+        for name, lines in files.items():
+            Path(folder, name).write_text("\n".join(lines) + "\n")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = subprocess.run(  # noqa: S603
+            [
+                WRK,
+                *("--threads", str(threads), "--connections", str(len(keys))),
+                *("--duration", f"{seconds}s", "--timeout", "30s"),
+                *("--script", str(BASE_DIR / "bench" / "redemptions.lua")),
+                f"http://127.0.0.1:{PORT}",
+            ],
+            env=os.environ
+            | {name: str(Path(folder, name)) for name in files}
+            | {"FOODBANK_THREADS": str(threads)},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    counted = json.loads(result.stdout.strip().splitlines()[-1])
+    ok = counted["answered"] - counted["refused"]
     return {
-        "rate": len(latencies) / wall,
-        "p50": statistics.median(ordered) * 1000 if ordered else float("nan"),
-        "p99": ordered[int(len(ordered) * 0.99) - 1] * 1000 if ordered else float("nan"),
-        "ok": len(latencies),
-        "errors": len(errors),
-        "ran_dry": ran_dry.is_set(),
+        "rate": ok / (counted["microseconds"] / 1e6),
+        "p50": counted["p50"] / 1000,
+        "p99": counted["p99"] / 1000,
+        "ok": ok,
+        "errors": counted["refused"] + counted["failed"],
+        "ran_dry": counted["dry_threads"] > 0,
+        "client_cpu": sum(after[:2]) - sum(before[:2]),
     }
 
 
 def pgbench(clients: int, seconds: int, url: str) -> float:
-    command = shutil.which("pgbench")
-    if command is None:
-        raise SystemExit("pgbench is needed (Debian: postgresql-contrib or postgresql-client)")
-    subprocess.run(  # noqa: S603
-        [command, "-i", "-q", "-s", "4", url], check=True, capture_output=True
-    )
+    """pgbench's tpcb-like rate with ``clients`` clients on ``url`` (its tables made before)."""
     result = subprocess.run(  # noqa: S603
-        [command, "-c", str(clients), "-j", "2", "-T", str(seconds), "-b", "tpcb-like", url],
+        [PGBENCH, "-c", str(clients), "-j", "2", "-T", str(seconds), "-b", "tpcb-like", url],
         check=True,
         capture_output=True,
         text=True,
@@ -112,11 +110,17 @@ def pgbench(clients: int, seconds: int, url: str) -> float:
 
 
 def run_once(level: int, tokens: list[str], keys: list[str], args: argparse.Namespace) -> dict:
-    """One run of ``level`` counters on a fresh copy of the database, with pgbench after."""
+    """One run of ``level`` counters on a fresh copy of the database, with pgbench before and
+    after it: the machine's speed drifts within minutes, so the ceiling is their mean."""
     copy = DATABASE.copy("run")
     try:
+        subprocess.run(  # noqa: S603
+            [PGBENCH, "-i", "-q", "-s", "4", copy.url], check=True, capture_output=True
+        )
+        pgbench(level, WARM_UP_SECONDS, copy.url)  # a warm-up, as the counters have
+        before = pgbench(level, args.seconds, copy.url)
         result = redeem_on(copy, level, tokens, keys, args)
-        result["pgbench"] = pgbench(level, max(int(args.seconds), 1), copy.url)
+        result["pgbench"] = (before, pgbench(level, args.seconds, copy.url))
     finally:
         copy.drop()
     if result["ran_dry"]:
@@ -127,56 +131,72 @@ def run_once(level: int, tokens: list[str], keys: list[str], args: argparse.Name
 def redeem_on(
     copy: BenchDatabase, level: int, tokens: list[str], keys: list[str], args: argparse.Namespace
 ) -> dict:
-    """Gunicorn on ``copy``, a warm-up, then the measured run with the CPU it took."""
+    """Gunicorn on ``copy``, a warm-up, then the measured run with the CPU it took; then a
+    check that the database holds the redemptions the counters were told of."""
     server = start_gunicorn(
         copy.url,
         PORT,
         workers=args.workers,
-        threads=args.threads if args.worker_class == "gthread" else 1,
+        threads=(args.threads or 8) if args.worker_class == "gthread" else 1,
         worker_class=args.worker_class,
         env={"FOODBANK_REDEEM_RATE": "1000000/min"},  # measured is redemption, not the limit
     )
     warm_up = WARM_UP_SECONDS * RATE_CAP
     try:
         # Every worker up and connected, its statements prepared; spends the last vouchers.
-        run_level(tokens[len(tokens) - warm_up :], keys[:level], WARM_UP_SECONDS)
+        warmed = run_level(tokens[len(tokens) - warm_up :], keys[:level], WARM_UP_SECONDS)
         measured = {"gunicorn": lambda: process_tree(server.pid)}
         if postgres_processes():  # not when PostgreSQL runs on another machine
             measured["postgres"] = postgres_processes
         before = {part: cpu_seconds(pids()) for part, pids in measured.items()}
-        client_before = sum(os.times()[:2])
         result = run_level(tokens[: len(tokens) - warm_up], keys[:level], args.seconds)
         used = {part: cpu_seconds(pids()) - before[part] for part, pids in measured.items()}
-        used["client"] = sum(os.times()[:2]) - client_before
+        used["client"] = result["client_cpu"]
     finally:
-        server.send_signal(signal.SIGTERM)
+        server.send_signal(signal.SIGTERM)  # gunicorn ends the requests under way first
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    _check_redemptions(copy, told=warmed["ok"] + result["ok"], under_way=2 * level)
     result["cpu_ms"] = {part: 1000 * cpu / max(result["ok"], 1) for part, cpu in used.items()}
     return result
+
+
+def _check_redemptions(copy: BenchDatabase, *, told: int, under_way: int) -> None:
+    """The copy holds one redemption for each success the counters heard of, and at most
+    ``under_way`` more: requests still being answered when wrk stopped listening."""
+    import psycopg
+
+    with psycopg.connect(copy.url) as connection:
+        (held,) = connection.execute("SELECT count(*) FROM points_redemption").fetchone()
+    if not told <= held <= told + under_way:
+        raise SystemExit(f"the counters heard of {told} redemptions, the database holds {held}")
 
 
 def row(level: int, run: str, result: dict) -> str:
     cpu = result["cpu_ms"]
     postgres = f"{cpu['postgres']:.1f}" if "postgres" in cpu else "–"
-    share = result["rate"] / result["pgbench"]
+    before, after = result["pgbench"]
+    ceiling = (before + after) / 2
     return (
         f"| {level} | {run} | {result['rate']:,.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
-        f"| {result['errors']} | {result['pgbench']:,.0f} | {share:.0%} "
-        f"| {cpu['gunicorn']:.1f} | {postgres} | {cpu['client']:.1f} |"
+        f"| {result['errors']} | {ceiling:,.0f} ({before:,.0f}, {after:,.0f}) "
+        f"| {result['rate'] / ceiling:.0%} "
+        f"| {cpu['gunicorn']:.1f} | {postgres} | {cpu['client']:.2f} |"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[8, 32, 64])
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="runs per level")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
+    parser.add_argument(
+        "--threads", type=int, help="threads per gthread worker (default 8; not for sync)"
+    )
     parser.add_argument(
         "--worker-class",
         default="sync",
@@ -188,12 +208,16 @@ def main() -> None:
     args = parser.parse_args()
     if args.repeat < 1 or args.seconds <= 0:
         parser.error("--repeat and --seconds must be positive")
+    if args.worker_class == "sync" and args.threads not in (None, 1):
+        parser.error("sync workers answer one request at a time: --threads is for gthread")
+    if WRK is None or PGBENCH is None:
+        raise SystemExit("wrk and pgbench are needed (Debian: wrk, postgresql-client)")
 
     DATABASE.prepare_django()
     from django.utils import timezone
 
     described = f"{timezone.localdate()}, {machine()}"
-    count = int((args.seconds + WARM_UP_SECONDS) * RATE_CAP)
+    count = (args.seconds + WARM_UP_SECONDS) * RATE_CAP
     rows, medians = [], []
     try:
         print(f"issuing {count} vouchers ...", file=sys.stderr)
@@ -210,7 +234,8 @@ def main() -> None:
 
     print(f"{described}; gunicorn {args.worker_class}, {args.workers} workers\n")
     print(
-        "| counters | run | redemptions/s | p50 ms | p99 ms | errors | pgbench tpcb-like tps "
+        "| counters | run | redemptions/s | p50 ms | p99 ms | errors "
+        "| pgbench tpcb-like tps: mean (before, after) "
         "| share | CPU ms per redemption: gunicorn | PostgreSQL | client |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")

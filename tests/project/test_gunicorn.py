@@ -1,0 +1,45 @@
+"""The web's gunicorn settings (``gunicorn.conf.py``) and what preloading the project asks of it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def run_python(code: str, **env: str) -> str:
+    """``code`` run by a fresh interpreter in the project's directory, as gunicorn starts."""
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_gunicorn_preloads_the_project_from_its_settings_file():
+    printed = run_python(
+        "import sys; sys.argv = ['gunicorn', 'foodbank.wsgi:application'];"
+        "from gunicorn.app.wsgiapp import WSGIApplication;"
+        "app = WSGIApplication('%(prog)s [OPTIONS] [APP_MODULE]');"
+        "print(app.cfg.preload_app, app.cfg.worker_class_str)"
+    )
+    assert printed == "True sync"
+
+
+def test_importing_the_web_application_opens_no_connection():
+    """Workers forked from a master holding a database connection would all talk on it.
+    (Redis's client opens its connections on first use, and anew in a forked process.)"""
+    printed = run_python(
+        "import foodbank.wsgi;"
+        "from django.db import connections;"
+        "print([c.alias for c in connections.all() if c.connection is not None])",
+        DJANGO_SETTINGS_MODULE="foodbank.settings.test",
+    )
+    assert printed == "[]"
