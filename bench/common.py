@@ -58,6 +58,12 @@ class BenchDatabase:
         hours rather than seconds: no dead rows left behind, planner statistics current."""
         self._execute("VACUUM ANALYZE", on=self.url)
 
+    def settle(self) -> None:
+        """``VACUUM ANALYZE``, then a checkpoint: nothing left for autovacuum or the
+        checkpointer to do during the run that follows."""
+        self.vacuum()
+        self._execute("CHECKPOINT")
+
     def copy(self, suffix: str) -> BenchDatabase:
         """A fresh copy of this database as it stands (PostgreSQL's template copy), so that
         each run can start from the same data. Nothing may be connected to this one.

@@ -5,8 +5,9 @@
 The vouchers are issued once, through the service, across many items and households, as a
 district's morning of vouchers would be, and the database vacuumed, as autovacuum would have
 done over that morning. Every run then starts from a fresh copy of that database, where
-``pgbench`` (built-in ``tpcb-like``) with as many clients runs before and after the counters:
-the mean of the two is the ceiling for a transaction of that shape. Gunicorn serves the copy
+``pgbench`` (built-in ``tpcb-like``) with as many clients, at a scale of as many branches,
+runs before and after the counters, with a vacuum and a checkpoint between: the mean of the
+two is the ceiling for a transaction of that shape. Gunicorn serves the copy
 (sync workers unless ``--worker-class`` says otherwise); after a short warm-up, that many
 counters redeem distinct vouchers as fast as they can for ``--seconds``. The counters are
 wrk's connections (``redemptions.lua``), a client in C as pgbench's is, each request signed
@@ -52,7 +53,7 @@ DATABASE = BenchDatabase("foodbank_bench_redeem")
 PORT = free_port()
 ITEMS = 40
 WARM_UP_SECONDS = 3
-RATE_CAP = 600  # vouchers issued per second of run: a faster run ends early, and says so
+RATE_CAP = 600  # vouchers issued per second of run: a run that uses them all is marked
 WRK_THREADS = 2  # as pgbench's -j
 WRK, PGBENCH = shutil.which("wrk"), shutil.which("pgbench")
 
@@ -63,7 +64,7 @@ def run_level(tokens: list[str], keys: list[str], seconds: int) -> dict:
     The counters are wrk's connections (``redemptions.lua``), not Python threads: a client
     in C, as pgbench's is, leaves the machine's cores to the server and measures its
     latency without waiting on a Python lock of its own."""
-    threads = min(WRK_THREADS, len(keys))
+    threads = WRK_THREADS if len(keys) % WRK_THREADS == 0 else 1  # wrk splits them evenly
     with tempfile.TemporaryDirectory() as folder:
         files = {"FOODBANK_TOKENS": tokens, "FOODBANK_KEYS": keys}
         for name, lines in files.items():
@@ -111,15 +112,20 @@ def pgbench(clients: int, seconds: int, url: str) -> float:
 
 def run_once(level: int, tokens: list[str], keys: list[str], args: argparse.Namespace) -> dict:
     """One run of ``level`` counters on a fresh copy of the database, with pgbench before and
-    after it: the machine's speed drifts within minutes, so the ceiling is their mean."""
+    after it: the machine's speed drifts within minutes, so the ceiling is their mean.
+
+    pgbench's scale is the number of clients, as its documentation advises: with fewer
+    branch rows than clients, pgbench mostly measures their locks, and its ceiling drops."""
     copy = DATABASE.copy("run")
     try:
         subprocess.run(  # noqa: S603
-            [PGBENCH, "-i", "-q", "-s", "4", copy.url], check=True, capture_output=True
+            [PGBENCH, "-i", "-q", "-s", str(level), copy.url], check=True, capture_output=True
         )
         pgbench(level, WARM_UP_SECONDS, copy.url)  # a warm-up, as the counters have
         before = pgbench(level, args.seconds, copy.url)
+        copy.settle()
         result = redeem_on(copy, level, tokens, keys, args)
+        copy.settle()
         result["pgbench"] = (before, pgbench(level, args.seconds, copy.url))
     finally:
         copy.drop()
@@ -145,6 +151,8 @@ def redeem_on(
     try:
         # Every worker up and connected, its statements prepared; spends the last vouchers.
         warmed = run_level(tokens[len(tokens) - warm_up :], keys[:level], WARM_UP_SECONDS)
+        if warmed["errors"] or warmed["ran_dry"]:
+            raise SystemExit(f"the warm-up at {level} counters failed: {warmed}")
         measured = {"gunicorn": lambda: process_tree(server.pid)}
         if postgres_processes():  # not when PostgreSQL runs on another machine
             measured["postgres"] = postgres_processes
@@ -159,14 +167,17 @@ def redeem_on(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    _check_redemptions(copy, told=warmed["ok"] + result["ok"], under_way=2 * level)
+    _check_redemptions(
+        copy, told=warmed["ok"] + result["ok"], under_way=2 * level + result["errors"]
+    )
     result["cpu_ms"] = {part: 1000 * cpu / max(result["ok"], 1) for part, cpu in used.items()}
     return result
 
 
 def _check_redemptions(copy: BenchDatabase, *, told: int, under_way: int) -> None:
     """The copy holds one redemption for each success the counters heard of, and at most
-    ``under_way`` more: requests still being answered when wrk stopped listening."""
+    ``under_way`` more: requests still being answered when wrk stopped listening, or whose
+    answer wrk never read."""
     import psycopg
 
     with psycopg.connect(copy.url) as connection:
@@ -224,10 +235,16 @@ def main() -> None:
         tokens, keys = issue_vouchers(count, max(args.levels), items=ITEMS)
         DATABASE.vacuum()
         for level in args.levels:
-            runs = [run_once(level, tokens, keys, args) for _ in range(args.repeat)]
-            rows += [row(level, str(n), result) for n, result in enumerate(runs, 1)]
-            middle = sorted(runs, key=lambda result: result["rate"])[(len(runs) - 1) // 2]
-            medians.append(row(level, "median run", middle))
+            runs = []
+            for n in range(1, args.repeat + 1):
+                runs.append(run_once(level, tokens, keys, args))
+                rows.append(
+                    row(level, f"{n}{' (ran dry)' if runs[-1]['ran_dry'] else ''}", runs[-1])
+                )
+                print(rows[-1], file=sys.stderr)  # kept should a later run fail
+            whole = sorted((run for run in runs if not run["ran_dry"]), key=lambda run: run["rate"])
+            if whole:
+                medians.append(row(level, "median run", whole[(len(whole) - 1) // 2]))
     finally:
         if not args.keep:
             DATABASE.drop()

@@ -33,13 +33,30 @@ def test_gunicorn_preloads_the_project_from_its_settings_file():
     assert printed == "True sync"
 
 
-def test_importing_the_web_application_opens_no_connection():
-    """Workers forked from a master holding a database connection would all talk on it.
-    (Redis's client opens its connections on first use, and anew in a forked process.)"""
-    printed = run_python(
-        "import foodbank.wsgi;"
-        "from django.db import connections;"
-        "print([c.alias for c in connections.all() if c.connection is not None])",
-        DJANGO_SETTINGS_MODULE="foodbank.settings.test",
-    )
-    assert printed == "[]"
+IMPORT_AND_REPORT = """
+import os, threading
+
+def sockets():
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                found.add(fd)
+        except OSError:  # the listing's own descriptor, gone already
+            pass
+    return found
+
+before = sockets()
+import foodbank.wsgi
+from django.db import connections
+
+opened = [c.alias for c in connections.all() if c.connection is not None]
+print(opened, sorted(sockets() - before), threading.active_count())
+"""
+
+
+def test_importing_the_web_application_opens_no_connection_and_starts_no_thread():
+    """Workers forked from a master holding a connection (database, Redis, broker) would all
+    talk on it, and a thread started in the master would not run in them."""
+    printed = run_python(IMPORT_AND_REPORT, DJANGO_SETTINGS_MODULE="foodbank.settings.test")
+    assert printed == "[] [] 1"
