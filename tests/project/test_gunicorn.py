@@ -18,8 +18,9 @@ def run_python(code: str, **env: str) -> str:
         env=os.environ | env,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
