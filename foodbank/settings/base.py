@@ -258,10 +258,14 @@ VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=14)
 # Stores: lots expiring within this many days are flagged on the store page.
 INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)
 
+# LOG_LEVEL holds for Django's own loggers too: Django gives "django" a level and a console
+# handler of its own (INFO, when DEBUG is on); here it has LOG_LEVEL and the root's handler.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -101,3 +101,30 @@ def test_wsgi_entry_point_defaults_to_production_settings():
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("level", "shown", "hidden"),
+    [("ERROR", ["error"], ["warning", "info"]), ("INFO", ["error", "warning", "info"], [])],
+)
+def test_log_level_holds_for_djangos_own_loggers_too(level, shown, hidden):
+    code = (
+        "import django, logging; django.setup(); "
+        "[getattr(logging.getLogger(name), kind)(f'{name} {kind}') "
+        " for name in ('django.request', 'foodbank') for kind in ('error', 'warning', 'info')]"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LOG_LEVEL"))}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env=env | {"DJANGO_SETTINGS_MODULE": "foodbank.settings.local", "LOG_LEVEL": level},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("django.request", "foodbank"):
+        for kind in shown:
+            assert f"{name} {kind}" in result.stderr
+        for kind in hidden:
+            assert f"{name} {kind}" not in result.stderr
