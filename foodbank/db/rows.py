@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -33,10 +32,9 @@ def loaded(model: type[M], **values: Any) -> M:
     return instance
 
 
-@functools.cache
 def _heard(model: type[models.Model]) -> bool:
-    """Whether anything listens for ``model``'s instances being made (known once models are
-    ready; receivers are connected as the apps load)."""
+    """Whether anything listens for ``model``'s instances being made now (the signals keep
+    their receivers per sender in a cache of their own, which a new receiver clears)."""
     return pre_init.has_listeners(model) or post_init.has_listeners(model)
 
 

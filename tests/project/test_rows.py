@@ -32,13 +32,12 @@ def test_a_model_someone_listens_for_is_made_with_its_signals(districts):
     def listener(sender, instance, **kwargs):
         heard.append(instance.code)
 
-    rows._heard.cache_clear()
+    rows.loaded(District, id=1, code="1001", group_id=1)  # before anyone listens
     post_init.connect(listener, sender=District)
     try:
-        rows.loaded(District, id=1, code="1001", group_id=1)
+        rows.loaded(District, id=1, code="1002", group_id=1)
     finally:
         post_init.disconnect(listener, sender=District)
-        rows._heard.cache_clear()
-    assert heard == ["1001"]
-    rows.loaded(District, id=1, code="1001", group_id=1)
-    assert heard == ["1001"]
+    assert heard == ["1002"]
+    rows.loaded(District, id=1, code="1003", group_id=1)
+    assert heard == ["1002"]
