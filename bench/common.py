@@ -70,13 +70,20 @@ class BenchDatabase:
 
         The files are copied (PostgreSQL 15 or later), with a checkpoint before and after,
         rather than written through the WAL, which a run would pay for."""
+        return self._beside(suffix, f'TEMPLATE "{self.name}" STRATEGY FILE_COPY')
+
+    def sibling(self, suffix: str) -> BenchDatabase:
+        """A new, empty database on the same server, named after this one."""
+        return self._beside(suffix)
+
+    def _beside(self, suffix: str, how: str = "") -> BenchDatabase:
         name = f"{self.name}_{suffix}"
-        copy = BenchDatabase(name, url=f"{self.url.rsplit('/', 1)[0]}/{name}")
+        made = BenchDatabase(name, url=f"{self.url.rsplit('/', 1)[0]}/{name}")
         self._execute(
-            f'DROP DATABASE IF EXISTS "{copy.name}" WITH (FORCE)',
-            f'CREATE DATABASE "{copy.name}" TEMPLATE "{self.name}" STRATEGY FILE_COPY',
+            f'DROP DATABASE IF EXISTS "{made.name}" WITH (FORCE)',
+            f'CREATE DATABASE "{made.name}" {how}'.strip(),
         )
-        return copy
+        return made
 
     def _execute(self, *statements: str, on: str = "") -> None:
         """``statements`` in turn, outside a transaction, on the server's ``postgres``
