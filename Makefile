@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # The browser the end-to-end tests drive: Debian's Chromium.
 CHROMIUM ?= /usr/bin/chromium
-# The HTTP load generator of the redemption benchmark: Debian's wrk.
+# The redemption benchmark's HTTP load generator and its ceiling: Debian's wrk and pgbench.
 WRK ?= /usr/bin/wrk
+PGBENCH ?= /usr/bin/pgbench
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test test-fast lint format bench lock messages screenshots clean
@@ -34,6 +35,9 @@ $(CHROMIUM):
 $(WRK):
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk
 
+$(PGBENCH):
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql-client
+
 ## test: lint, checks, the suite on SQLite, then again on PostgreSQL with Redis and a worker
 test: $(VENV)/.installed-dev $(CHROMIUM)
 	$(PY) -m ruff check .
@@ -53,9 +57,9 @@ screenshots: $(VENV)/.installed-dev $(CHROMIUM)
 	env -u DATABASE_URL -u REDIS_URL FOODBANK_SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_screenshots.py
 
 ## bench: the performance benchmarks, on PostgreSQL (see bench/README.md)
-bench: $(VENV)/.installed-dev $(WRK)
+bench: $(VENV)/.installed-dev $(WRK) $(PGBENCH)
 	$(PY) bench/impact.py
-	$(PY) bench/redemptions.py
+	WRK=$(WRK) PGBENCH=$(PGBENCH) $(PY) bench/redemptions.py
 	$(PY) bench/load.py
 
 lint: $(VENV)/.installed-dev
