@@ -159,7 +159,9 @@ def hit(scope: str, client: str, rate: Rate | None = None) -> Verdict:
     else:
         counted = _hit_memory(key, rate.seconds)
     count, left = counted
-    return Verdict(allowed=count <= rate.count, count=count, retry_after=max(1, math.ceil(left)))
+    # Within 1 and the window: a window just opened can come out a hair over its length.
+    retry_after = min(max(1, math.ceil(left)), rate.seconds)
+    return Verdict(allowed=count <= rate.count, count=count, retry_after=retry_after)
 
 
 def reset() -> None:

@@ -24,6 +24,14 @@ def limits(settings):
     return set_limits
 
 
+def test_retry_after_is_never_longer_than_the_window(settings, monkeypatch):
+    """(now + 60) - now is a hair over 60 for some clock readings: not 61 seconds to wait."""
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: 65497.837250124976)
+    verdict = ratelimit.hit("auth", "address:192.0.2.9", ratelimit.Rate(5, 60))
+    assert (verdict.allowed, verdict.count, verdict.retry_after) == (True, 1, 60)
+
+
 @pytest.mark.parametrize(
     ("text", "count", "seconds"),
     [("10/min", 10, 60), ("20/hour", 20, 3600), ("5/10s", 5, 10), ("1/day", 1, 86400)],
