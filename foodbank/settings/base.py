@@ -259,7 +259,8 @@ VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=14)
 INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)
 
 # LOG_LEVEL holds for Django's own loggers too: Django gives "django" a level and a console
-# handler of its own (INFO, when DEBUG is on); here it has LOG_LEVEL and the root's handler.
+# handler of its own (INFO, when DEBUG is on); here it has LOG_LEVEL and the root's handler,
+# and so do its children (runserver's request lines, SQL when DEBUG is on and LOG_LEVEL is).
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
