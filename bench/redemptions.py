@@ -1,6 +1,7 @@
 """Voucher redemptions through HTTP, against PostgreSQL, compared with pgbench.
 
-    python bench/redemptions.py [--levels 8 32 64] [--seconds 20] [--repeat 3] [--keep]
+    python bench/redemptions.py [--levels 8 32 64] [--seconds 20] [--repeat 3]
+                                [--vouchers-per-second 1000] [--keep]
 
 The vouchers are issued once, through the service, across many items and households, as a
 district's morning of vouchers would be, and the database vacuumed, as autovacuum would have
@@ -19,8 +20,9 @@ machine one run can be far from the next.
 
 Per run: redemptions per second, p50 and p99 latency, errors, pgbench's rates, and the CPU
 time each redemption took in gunicorn, in every ``postgres`` process on this machine and in
-wrk (from Linux's ``/proc``). Needs ``wrk`` and ``pgbench`` (Debian: ``wrk``,
-``postgresql-client``). The database is dropped at the end unless ``--keep`` is given.
+wrk (from Linux's ``/proc``). Needs ``wrk`` and ``pgbench`` (Debian: ``wrk``, and the
+server package of PostgreSQL 15 or later, which holds pgbench). The database is dropped at
+the end unless ``--keep`` is given.
 
 Target at 32 counters: at least 300 redemptions/s and 20% of pgbench, p99 at most 120 ms.
 Vouchers are issued for ``--vouchers-per-second`` (default 1,000) over the run and its
@@ -30,6 +32,7 @@ warm-up; a run that uses them all is marked and left out of the median.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -105,15 +108,19 @@ def run_level(tokens: list[str], keys: list[str], seconds: int) -> dict:
 
 
 def pgbench(clients: int, seconds: int, url: str) -> float:
-    """pgbench's tpcb-like rate with ``clients`` clients on ``url`` (its tables made before)."""
-    result = subprocess.run(  # noqa: S603
-        [PGBENCH, "-c", str(clients), "-j", "2", "-T", str(seconds), "-b", "tpcb-like", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    """pgbench's tpcb-like rate with ``clients`` clients on ``url`` (its tables made before),
+    after a warm-up of its own, as the counters have."""
+    for duration in (WARM_UP_SECONDS, seconds):
+        result = subprocess.run(  # noqa: S603
+            [PGBENCH, "-c", str(clients), "-j", "2", "-T", str(duration), "-b", "tpcb-like", url],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     # pgbench 14 and later print one rate; 13 and earlier also one including connecting.
     rate = re.search(r"tps = ([\d.]+) \((without|excluding)", result.stdout)
+    if rate is None:
+        raise SystemExit(f"pgbench's rate not found in its output:\n{result.stdout}")
     return float(rate.group(1))
 
 
@@ -124,30 +131,41 @@ def run_once(level: int, tokens: list[str], keys: list[str], args: argparse.Name
     pgbench runs at two scales. As many branch rows as clients, in the copy, as its
     documentation advises: with fewer, it mostly measures their locks and its ceiling drops.
     And one branch, pgbench's default (``pgbench -i``), in a database of its own on the same
-    server, since pgbench's tables of one scale fill the copy."""
-    copy, default = DATABASE.copy("run"), DATABASE.sibling("pgbench")
-    scales = {"advised": (copy, level), "default": (default, 1)}
-    try:
+    server, since a database holds pgbench's tables at one scale. They run in turn, the
+    order reversed after the counters, each from a settled cluster."""
+    with contextlib.ExitStack() as made:
+        copy = DATABASE.copy("run")
+        made.callback(copy.drop)
+        default = DATABASE.sibling("pgbench")
+        made.callback(default.drop)
+        scales = {"advised": (copy, level), "default": (default, 1)}
         for database, scale in scales.values():
             subprocess.run(  # noqa: S603
                 [PGBENCH, "-i", "-q", "-s", str(scale), database.url],
                 check=True,
                 capture_output=True,
             )
-            pgbench(level, WARM_UP_SECONDS, database.url)  # a warm-up, as the counters have
-        before = {name: pgbench(level, args.seconds, db.url) for name, (db, _) in scales.items()}
-        for database, _scale in scales.values():
             database.settle()
+        before = _pgbench_in_turn(scales, level, args.seconds)
         result = redeem_on(copy, level, tokens, keys, args)
         copy.settle()
-        after = {name: pgbench(level, args.seconds, db.url) for name, (db, _) in scales.items()}
+        after = _pgbench_in_turn(dict(reversed(scales.items())), level, args.seconds)
         result["pgbench"] = {name: (before[name], after[name]) for name in scales}
-    finally:
-        copy.drop()
-        default.drop()
     if result["ran_dry"]:
         print(f"{level} counters used every voucher before the time was up", file=sys.stderr)
     return result
+
+
+def _pgbench_in_turn(
+    scales: dict[str, tuple[BenchDatabase, int]], clients: int, seconds: int
+) -> dict[str, float]:
+    """pgbench's rate in each database in turn, each followed by a vacuum and a checkpoint,
+    so that neither the next pgbench nor the counters pay for its leftovers."""
+    rates = {}
+    for name, (database, _scale) in scales.items():
+        rates[name] = pgbench(clients, seconds, database.url)
+        database.settle()
+    return rates
 
 
 def redeem_on(
@@ -168,7 +186,12 @@ def redeem_on(
     try:
         # Every worker up and connected, its statements prepared; spends the last vouchers.
         warmed = run_level(tokens[len(tokens) - warm_up :], keys[:level], WARM_UP_SECONDS)
-        if warmed["errors"] or warmed["ran_dry"]:
+        if warmed["ran_dry"]:
+            raise SystemExit(
+                f"the warm-up at {level} counters used every voucher it had: "
+                f"give a higher --vouchers-per-second ({warmed})"
+            )
+        if warmed["errors"]:
             raise SystemExit(f"the warm-up at {level} counters failed: {warmed}")
         measured = {"gunicorn": lambda: process_tree(server.pid)}
         if postgres_processes():  # not when PostgreSQL runs on another machine
@@ -220,6 +243,16 @@ def row(level: int, run: str, result: dict) -> str:
     )
 
 
+def _runs(program: str | None) -> bool:
+    """Whether ``program`` is there and starts (Debian's pgbench wrapper is there without
+    the server package that holds pgbench itself)."""
+    try:
+        done = subprocess.run([program, "--version"], capture_output=True, check=False)  # noqa: S603
+    except (OSError, TypeError):  # not there, or not found on the PATH (None)
+        return False
+    return done.returncode == 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[8, 32, 64])
@@ -240,8 +273,8 @@ def main() -> None:
         "--vouchers-per-second",
         type=int,
         default=1000,
-        help="vouchers issued per second of run and warm-up (a run that uses them all is "
-        "marked and left out of the median)",
+        help="vouchers issued per second of run and warm-up: a run that uses them all is "
+        "marked and left out of the median; a warm-up that does, stops the benchmark",
     )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -249,8 +282,11 @@ def main() -> None:
         parser.error("--repeat, --seconds and --vouchers-per-second must be positive")
     if args.worker_class == "sync" and args.threads not in (None, 1):
         parser.error("sync workers answer one request at a time: --threads is for gthread")
-    if WRK is None or PGBENCH is None:
-        raise SystemExit("wrk and pgbench are needed (Debian: wrk, postgresql-client)")
+    if WRK is None or not _runs(PGBENCH):
+        raise SystemExit(
+            "wrk and pgbench are needed (Debian: wrk, and pgbench from PostgreSQL's server "
+            "package, postgresql-15 or later; postgresql-client has only a wrapper)"
+        )
 
     DATABASE.prepare_django()
     from django.utils import timezone
