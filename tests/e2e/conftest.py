@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
 
 from tests.conftest import IN_CI
 
@@ -42,6 +43,10 @@ def playwright(live_server) -> Iterator:
 
     with sync_playwright() as running:
         yield running
+        # The test's ORM calls made within Playwright's sync API get a connection of their
+        # own (it switches greenlets, and Django keeps connections per context). Left open,
+        # it outlives the test and keeps the PostgreSQL test database from being dropped.
+        connections.close_all()
 
 
 @pytest.fixture
