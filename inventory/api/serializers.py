@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -20,6 +21,7 @@ from ..models import (
     Transfer,
     TransferLine,
 )
+from ..selectors import lots_visible_to
 
 
 def quantity_field(**kwargs) -> serializers.DecimalField:
@@ -282,10 +284,21 @@ class StockTakeInput(serializers.Serializer):
     notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+class VisibleLotField(serializers.PrimaryKeyRelatedField):
+    """A lot in the signed-in user's store (``lots_visible_to``). Another district's lot
+    answers exactly as a lot that does not exist, so the answer never tells whether it does."""
+
+    def __init__(self, **kwargs) -> None:
+        # Only for the schema's key type: every lookup goes through get_queryset.
+        super().__init__(queryset=Lot.objects.all(), **kwargs)
+
+    def get_queryset(self) -> QuerySet[Lot]:
+        request = self.context.get("request")
+        return lots_visible_to(request.user) if request else Lot.objects.none()
+
+
 class CountLineInput(serializers.Serializer):
-    lot = serializers.PrimaryKeyRelatedField(
-        queryset=Lot.objects.all(), required=False, help_text="a lot of the counted store"
-    )
+    lot = VisibleLotField(required=False, help_text="a lot of the counted store")
     barcode = serializers.CharField(max_length=32, required=False)
     quantity = quantity_field(min_value=Decimal("0"))
 

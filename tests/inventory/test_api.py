@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from inventory.models import Lot, Movement, MovementKind, StockAlert
+from inventory.models import CountLine, Lot, Movement, MovementKind, StockAlert
 from inventory.services.alerts import flag_expiring_lots
 from tests.donors.factories import DonorFactory
 
@@ -201,6 +201,20 @@ def test_a_stock_take_by_barcode_closes_into_adjustments(api, people):
     bags.refresh_from_db()
     assert bags.on_hand == 7
     assert Movement.objects.get(kind=MovementKind.ADJUSTMENT).on_hand_change == -3
+
+
+def test_counting_another_districts_lot_answers_as_if_it_did_not_exist(api, people):
+    theirs = lot(rice(people.admin), people.staff_b, "5")
+    client = api.as_user(people.staff_a)
+    count = client.post(f"{API}/counts/", {}, format="json")
+    url = f"{API}/counts/{count.data['id']}/lines/"
+    named = client.post(url, {"lot": theirs.pk, "quantity": "1"}, format="json")
+    missing = client.post(url, {"lot": theirs.pk + 1000, "quantity": "1"}, format="json")
+    assert named.status_code == missing.status_code == 400
+    said = str(named.data["fields"]["lot"][0]).replace(str(theirs.pk), "N")
+    assert said == str(missing.data["fields"]["lot"][0]).replace(str(theirs.pk + 1000), "N")
+    assert "does not exist" in said
+    assert not CountLine.objects.exists()
 
 
 def test_a_dropoff_line_for_the_store_becomes_a_lot_or_waits_to_be_sorted(api, people):
