@@ -10,18 +10,21 @@ done over that morning. Every run then starts from a fresh copy of that database
 counters, with a vacuum and a checkpoint between: the mean of the two is the ceiling for a
 transaction of that shape. pgbench runs at two scales: as many branches as clients, as its
 documentation advises, in the copy; and its default of one branch, in a database of its own
-beside the copy. Gunicorn serves the copy
-(sync workers unless ``--worker-class`` says otherwise); after a short warm-up, that many
-counters redeem distinct vouchers as fast as they can for ``--seconds``. The counters are
-wrk's connections (``redemptions.lua``), a client in C as pgbench's is, each request signed
-in as one of that many counter accounts in turn. Afterwards the copy must hold the
-redemptions the counters were told of. Each level runs ``--repeat`` times, since on a shared
-machine one run can be far from the next.
+beside the copy. Gunicorn serves the copy (sync workers unless ``--worker-class`` says
+otherwise), counting the redemption rate limit in Redis as in production
+(``BENCH_REDIS_URL``, default ``redis://127.0.0.1:6379/12``, its counts forgotten before
+each run). After a short warm-up, that many counters redeem distinct vouchers as fast as
+they can for ``--seconds``. The counters are wrk's connections (``redemptions.lua``), a
+client in C as pgbench's is, each request signed in as one of that many counter accounts in
+turn.
+Afterwards the copy must hold the redemptions the counters were told of, and Redis a count
+for each counter adding up to at least as many. Each level runs ``--repeat`` times, since
+on a shared machine one run can be far from the next.
 
 Per run: redemptions per second, p50 and p99 latency, errors, pgbench's rates, and the CPU
 time each redemption took in gunicorn, in every ``postgres`` process on this machine and in
-wrk (from Linux's ``/proc``). Needs ``wrk`` and ``pgbench`` (Debian: ``wrk``, and the
-server package of PostgreSQL 15 or later, which holds pgbench). The database is dropped at
+wrk (from Linux's ``/proc``). Needs ``wrk``, ``pgbench`` (Debian: ``wrk``, and the server
+package of PostgreSQL 15 or later, which holds pgbench) and Redis. The database is dropped at
 the end unless ``--keep`` is given.
 
 Target at 32 counters: at least 300 redemptions/s and 20% of pgbench, p99 at most 120 ms.
@@ -44,6 +47,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import redis
 from common import (
     BASE_DIR,
     BenchDatabase,
@@ -64,6 +68,9 @@ WRK_THREADS = 2  # as pgbench's -j
 # As ``make bench`` names them, else as found on the PATH.
 WRK = os.environ.get("WRK") or shutil.which("wrk")
 PGBENCH = os.environ.get("PGBENCH") or shutil.which("pgbench")
+# Gunicorn counts the redemption rate limit here, as in production.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+REDEEM_COUNTS = "foodbank:ratelimit:redeem:*"  # foodbank.ratelimit's keys of the limit
 
 
 def run_level(tokens: list[str], keys: list[str], seconds: int) -> dict:
@@ -172,15 +179,18 @@ def redeem_on(
     copy: BenchDatabase, level: int, tokens: list[str], keys: list[str], args: argparse.Namespace
 ) -> dict:
     """Gunicorn on ``copy``, a warm-up, then the measured run with the CPU it took; then a
-    check that the database holds the redemptions the counters were told of."""
+    check that the database holds the redemptions the counters were told of, and that Redis
+    counted them."""
+    _forget_limits()
     server = start_gunicorn(
         copy.url,
         PORT,
         workers=args.workers,
         threads=(args.threads or 8) if args.worker_class == "gthread" else 1,
         worker_class=args.worker_class,
-        # Measured is redemption, not the limit; the counters' refusals are counted, not logged.
-        env={"FOODBANK_REDEEM_RATE": "1000000/min", "LOG_LEVEL": "ERROR"},
+        # The limit is counted in Redis as in production, set high enough never to refuse;
+        # the counters' refusals are counted, not logged. Tasks (none here) run in-process.
+        env={"REDIS_URL": REDIS_URL, "FOODBANK_REDEEM_RATE": "1000000/day", "LOG_LEVEL": "ERROR"},
     )
     warm_up = WARM_UP_SECONDS * args.vouchers_per_second
     try:
@@ -210,6 +220,7 @@ def redeem_on(
     _check_redemptions(
         copy, told=warmed["ok"] + result["ok"], under_way=2 * level + result["errors"]
     )
+    _check_limits_counted(level, told=warmed["ok"] + result["ok"])
     result["cpu_ms"] = {part: 1000 * cpu / max(result["ok"], 1) for part, cpu in used.items()}
     return result
 
@@ -224,6 +235,29 @@ def _check_redemptions(copy: BenchDatabase, *, told: int, under_way: int) -> Non
         (held,) = connection.execute("SELECT count(*) FROM points_redemption").fetchone()
     if not told <= held <= told + under_way:
         raise SystemExit(f"the counters heard of {told} redemptions, the database holds {held}")
+
+
+def _limits() -> contextlib.closing[redis.Redis]:
+    """A connection to the Redis gunicorn counts the redemption limit in, closed after use."""
+    return contextlib.closing(redis.Redis.from_url(REDIS_URL, socket_timeout=5))
+
+
+def _forget_limits() -> None:
+    """Forget the counts of the redemption limit left by earlier runs, and nothing else."""
+    with _limits() as limits:
+        for key in limits.scan_iter(REDEEM_COUNTS):
+            limits.delete(key)
+
+
+def _check_limits_counted(level: int, *, told: int) -> None:
+    """Redis counted the limit for each counter, and at least every redemption the counters
+    heard of: a limiter that cannot reach Redis lets requests through uncounted."""
+    with _limits() as limits:
+        counts = [int(limits.get(key) or 0) for key in limits.scan_iter(REDEEM_COUNTS)]
+    if len(counts) != level or sum(counts) < told:
+        raise SystemExit(
+            f"Redis counted {sum(counts)} requests of {len(counts)} counters, not {told} of {level}"
+        )
 
 
 def row(level: int, run: str, result: dict) -> str:
@@ -287,6 +321,10 @@ def main() -> None:
             "wrk and pgbench are needed (Debian: wrk, and pgbench from PostgreSQL's server "
             "package, postgresql-15 or later; postgresql-client has only a wrapper)"
         )
+    try:
+        _forget_limits()
+    except redis.RedisError as error:
+        raise SystemExit(f"Redis is needed at {REDIS_URL} (BENCH_REDIS_URL): {error}") from error
 
     DATABASE.prepare_django()
     from django.utils import timezone
@@ -313,7 +351,10 @@ def main() -> None:
         if not args.keep:
             DATABASE.drop()
 
-    print(f"{described}; gunicorn {args.worker_class}, {args.workers} workers\n")
+    print(
+        f"{described}; gunicorn {args.worker_class}, {args.workers} workers, "
+        "the redemption limit counted in Redis\n"
+    )
     print(
         "| counters | run | redemptions/s | p50 ms | p99 ms | errors "
         "| pgbench tpcb-like tps, as many branches as clients: mean (before, after) | share "
