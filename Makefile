@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # The browser the end-to-end tests drive: Debian's Chromium.
 CHROMIUM ?= /usr/bin/chromium
+# GNU gettext, for `make messages` and the test that every message has its Thai.
+MSGFMT ?= /usr/bin/msgfmt
 # The redemption benchmark's HTTP load generator, Debian's wrk, and its ceiling, pgbench (from
 # PostgreSQL's server package; the benchmark checks that it runs).
 WRK ?= /usr/bin/wrk
@@ -36,8 +38,11 @@ $(CHROMIUM):
 $(WRK):
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk
 
+$(MSGFMT):
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext
+
 ## test: lint, checks, the suite on SQLite, then again on PostgreSQL with Redis and a worker
-test: $(VENV)/.installed-dev $(CHROMIUM)
+test: $(VENV)/.installed-dev $(CHROMIUM) $(MSGFMT)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
@@ -47,7 +52,7 @@ test: $(VENV)/.installed-dev $(CHROMIUM)
 	$(PY) scripts/with_services.py $(PY) -m pytest
 
 ## test-fast: the SQLite suite only
-test-fast: $(VENV)/.installed-dev $(CHROMIUM)
+test-fast: $(VENV)/.installed-dev $(CHROMIUM) $(MSGFMT)
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not worker"
 
 ## screenshots: each role's main pages in Thai, phone and desktop, into docs/screenshots/
@@ -70,7 +75,7 @@ format: $(VENV)/.installed-dev
 	$(PY) -m ruff format .
 
 ## messages: refresh and compile the Thai translations (needs gettext)
-messages: $(VENV)/.installed-dev
+messages: $(VENV)/.installed-dev $(MSGFMT)
 	$(PY) manage.py makemessages --locale th --ignore ".venv*" --ignore "tests/*" --ignore "var/*"
 	$(PY) manage.py compilemessages --locale th --ignore ".venv*"
 
