@@ -16,10 +16,9 @@ otherwise), counting the redemption rate limit in Redis as in production
 each run). After a short warm-up, that many counters redeem distinct vouchers as fast as
 they can for ``--seconds``. The counters are wrk's connections (``redemptions.lua``), a
 client in C as pgbench's is, each request signed in as one of that many counter accounts in
-turn.
-Afterwards the copy must hold the redemptions the counters were told of, and Redis a count
-for each counter adding up to at least as many. Each level runs ``--repeat`` times, since
-on a shared machine one run can be far from the next.
+turn. Afterwards the copy must hold the redemptions the counters were told of, and Redis a
+count for each counter adding up to at least as many. Each level runs ``--repeat`` times,
+since on a shared machine one run can be far from the next.
 
 Per run: redemptions per second, p50 and p99 latency, errors, pgbench's rates, and the CPU
 time each redemption took in gunicorn, in every ``postgres`` process on this machine and in
@@ -70,7 +69,6 @@ WRK = os.environ.get("WRK") or shutil.which("wrk")
 PGBENCH = os.environ.get("PGBENCH") or shutil.which("pgbench")
 # Gunicorn counts the redemption rate limit here, as in production.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
-REDEEM_COUNTS = "foodbank:ratelimit:redeem:*"  # foodbank.ratelimit's keys of the limit
 
 
 def run_level(tokens: list[str], keys: list[str], seconds: int) -> dict:
@@ -242,18 +240,30 @@ def _limits() -> contextlib.closing[redis.Redis]:
     return contextlib.closing(redis.Redis.from_url(REDIS_URL, socket_timeout=5))
 
 
+def _redeem_counts() -> str:
+    """The pattern of the redemption limit's keys (Django set up first)."""
+    from foodbank.ratelimit import KEY_PREFIX
+
+    return f"{KEY_PREFIX}redeem:*"
+
+
 def _forget_limits() -> None:
     """Forget the counts of the redemption limit left by earlier runs, and nothing else."""
     with _limits() as limits:
-        for key in limits.scan_iter(REDEEM_COUNTS):
-            limits.delete(key)
+        try:
+            for key in limits.scan_iter(_redeem_counts()):
+                limits.delete(key)
+        except redis.RedisError as error:
+            raise SystemExit(
+                f"Redis is needed at {REDIS_URL} (BENCH_REDIS_URL): {error}"
+            ) from error
 
 
 def _check_limits_counted(level: int, *, told: int) -> None:
     """Redis counted the limit for each counter, and at least every redemption the counters
     heard of: a limiter that cannot reach Redis lets requests through uncounted."""
     with _limits() as limits:
-        counts = [int(limits.get(key) or 0) for key in limits.scan_iter(REDEEM_COUNTS)]
+        counts = [int(limits.get(key) or 0) for key in limits.scan_iter(_redeem_counts())]
     if len(counts) != level or sum(counts) < told:
         raise SystemExit(
             f"Redis counted {sum(counts)} requests of {len(counts)} counters, not {told} of {level}"
@@ -321,10 +331,6 @@ def main() -> None:
             "wrk and pgbench are needed (Debian: wrk, and pgbench from PostgreSQL's server "
             "package, postgresql-15 or later; postgresql-client has only a wrapper)"
         )
-    try:
-        _forget_limits()
-    except redis.RedisError as error:
-        raise SystemExit(f"Redis is needed at {REDIS_URL} (BENCH_REDIS_URL): {error}") from error
 
     DATABASE.prepare_django()
     from django.utils import timezone
@@ -333,6 +339,7 @@ def main() -> None:
     count = (args.seconds + WARM_UP_SECONDS) * args.vouchers_per_second
     rows, medians = [], []
     try:
+        _forget_limits()  # and so Redis answers, before the vouchers take their minutes
         print(f"issuing {count} vouchers ...", file=sys.stderr)
         tokens, keys = issue_vouchers(count, max(args.levels), items=ITEMS)
         DATABASE.vacuum()

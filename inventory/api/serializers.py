@@ -1,10 +1,10 @@
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from donors.models import DropOffLine, FoodCategory
+from foodbank.accounts.api.fields import InReachField
 from foodbank.districts.api.serializers import DistrictRefOutput
 from foodbank.districts.models import District
 
@@ -284,21 +284,8 @@ class StockTakeInput(serializers.Serializer):
     notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class VisibleLotField(serializers.PrimaryKeyRelatedField):
-    """A lot in the signed-in user's store (``lots_visible_to``). Another district's lot
-    answers exactly as a lot that does not exist, so the answer never tells whether it does."""
-
-    def __init__(self, **kwargs) -> None:
-        # Only for the schema's key type: every lookup goes through get_queryset.
-        super().__init__(queryset=Lot.objects.all(), **kwargs)
-
-    def get_queryset(self) -> QuerySet[Lot]:
-        request = self.context.get("request")
-        return lots_visible_to(request.user) if request else Lot.objects.none()
-
-
 class CountLineInput(serializers.Serializer):
-    lot = VisibleLotField(required=False, help_text="a lot of the counted store")
+    lot = InReachField(lots_visible_to, Lot, required=False, help_text="a lot of the counted store")
     barcode = serializers.CharField(max_length=32, required=False)
     quantity = quantity_field(min_value=Decimal("0"))
 

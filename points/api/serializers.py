@@ -1,6 +1,6 @@
-from django.db.models import QuerySet
 from rest_framework import serializers
 
+from foodbank.accounts.api.fields import InReachField
 from foodbank.districts.api.serializers import DistrictRefOutput
 from foodbank.districts.models import District
 
@@ -8,17 +8,9 @@ from ..models import DIMENSIONS, Assessment, Grant, Household, PointsEntry
 from ..selectors import households_in_reach
 
 
-class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
-    """A household the signed-in user may name (``households_in_reach``). Another district's
-    answers exactly as a household that does not exist, so the answer never tells whether it
-    does."""
-
-    def __init__(self, **kwargs) -> None:
-        # Only for the schema's key type: every lookup goes through get_queryset.
-        super().__init__(queryset=Household.objects.all(), **kwargs)
-
-    def get_queryset(self) -> QuerySet[Household]:
-        return households_in_reach(getattr(self.context.get("request"), "user", None))
+def household_field(**kwargs) -> InReachField:
+    """A household the signed-in user may name (``households_in_reach``)."""
+    return InReachField(households_in_reach, Household, **kwargs)
 
 
 def score_field() -> serializers.IntegerField:
@@ -132,7 +124,7 @@ class HouseholdOutput(serializers.ModelSerializer):
 
 
 class AssessmentInput(serializers.Serializer):
-    household = VisibleHouseholdField()
+    household = household_field()
     assessed_on = serializers.DateField()
     income = score_field()
     health = score_field()
@@ -155,7 +147,7 @@ class RecommendationOutput(serializers.Serializer):
 
 
 class GrantInput(serializers.Serializer):
-    household = VisibleHouseholdField()
+    household = household_field()
     points = serializers.IntegerField(min_value=1, max_value=100_000)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 

@@ -8,7 +8,7 @@ from inventory.models import Item
 
 from ..models import HouseholdLimit, LimitPeriod, SigningKey, Voucher, VoucherStatus
 from ..services.vouchers import voucher_token
-from .serializers import VisibleHouseholdField
+from .serializers import household_field
 
 
 class ChoiceInput(serializers.Serializer):
@@ -19,7 +19,7 @@ class ChoiceInput(serializers.Serializer):
 
 
 class VoucherInput(serializers.Serializer):
-    household = VisibleHouseholdField(required=False, help_text="staff only")
+    household = household_field(required=False, help_text="staff only")
     lines = ChoiceInput(many=True, allow_empty=False)
 
     def validate_lines(self, lines: list) -> list:

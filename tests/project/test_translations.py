@@ -16,10 +16,14 @@ MESSAGES = BASE_DIR / "foodbank" / "locale" / "th" / "LC_MESSAGES"
 SOURCES = ("foodbank", "donors", "inventory", "points", "worker", "manage.py")
 
 
-def gettext_tool(*command: str, cwd: Path | None = None) -> str:
-    if shutil.which(command[0]) is None:
-        pytest.fail(f"{command[0]} is needed: GNU gettext (Debian: gettext)")
-    done = subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)  # noqa: S603
+def needs_gettext(program: str) -> None:
+    if shutil.which(program) is None:
+        pytest.fail(f"{program} is needed: GNU gettext (Debian: gettext)")
+
+
+def gettext_tool(*command: str) -> str:
+    needs_gettext(command[0])
+    done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
     return done.stdout
 
 
@@ -35,8 +39,7 @@ def test_every_message_of_the_code_has_a_thai_translation(tmp_path):
             shutil.copytree(BASE_DIR / source, tmp_path / source, ignore=ignored)
         else:
             shutil.copy(BASE_DIR / source, tmp_path / source)
-    if shutil.which("xgettext") is None:
-        pytest.fail("xgettext is needed: GNU gettext (Debian: gettext)")
+    needs_gettext("xgettext")
     # `make messages` in a copy of the project: the messages file as the code now asks for it.
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "--locale", "th"],
