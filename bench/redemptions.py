@@ -261,7 +261,7 @@ def _forget_limits() -> None:
 
 def _check_limits_counted(level: int, *, told: int) -> None:
     """Redis counted the limit for each counter, and at least every redemption the counters
-    heard of: a limiter that cannot reach Redis lets requests through uncounted."""
+    heard of: a limiter that cannot reach Redis counts in its own process instead."""
     with _limits() as limits:
         counts = [int(limits.get(key) or 0) for key in limits.scan_iter(_redeem_counts())]
     if len(counts) != level or sum(counts) < told:

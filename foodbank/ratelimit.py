@@ -10,9 +10,12 @@ the time left, atomically, so concurrent requests on any number of web processes
 more than the limit through (DRF's own throttles read and then write, and do). Without Redis
 (the embedded default, the fast test suite) the counters live in the process behind a lock.
 
-When Redis does not answer, requests are let through and a warning is logged (at most once a
-minute per process): a broken limiter must not close the counters. Lockouts of repeated
-failed sign-ins are kept in the database by django-axes and do not depend on Redis.
+When Redis does not answer, each process counts in its own memory instead, so a limit still
+holds per process (with N web processes a client gets at most N times it), and a warning is
+logged (at most once a minute per process). The process asks Redis again only after
+``REDIS_RETRY_SECONDS``: a Redis that hangs costs one request its timeout, not every request.
+A broken limiter must not close the counters. Lockouts of repeated failed sign-ins are kept
+in the database by django-axes and do not depend on Redis.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 
 KEY_PREFIX = "foodbank:ratelimit:"
 REDIS_TIMEOUT_SECONDS = 0.25
+REDIS_RETRY_SECONDS = 5
 WARN_EVERY_SECONDS = 60
 
 UNITS = {
@@ -121,6 +125,8 @@ def _redis_script(url: str) -> Any:
 _memory: dict[str, tuple[int, float]] = {}
 _memory_lock = threading.Lock()
 _last_warning = [0.0]
+#: Redis URL -> when this process may ask it again, after it failed to answer.
+_redis_silent_until: dict[str, float] = {}
 
 
 def _hit_memory(key: str, seconds: int) -> tuple[int, float]:
@@ -136,15 +142,24 @@ def _hit_memory(key: str, seconds: int) -> tuple[int, float]:
         return count + 1, closes - now
 
 
-def _hit_redis(key: str, seconds: int) -> tuple[int, float] | None:
+def _hit_redis(url: str, key: str, seconds: int) -> tuple[int, float] | None:
+    """Count in Redis; None when it did not answer now or a moment ago."""
+    if _redis_silent_until.get(url, 0.0) > time.monotonic():
+        return None
     try:
-        count, left_ms = _redis_script(settings.REDIS_URL)(keys=[key], args=[seconds * 1000])
+        count, left_ms = _redis_script(url)(keys=[key], args=[seconds * 1000])
     except redis.RedisError as error:
         now = time.monotonic()
+        _redis_silent_until[url] = now + REDIS_RETRY_SECONDS
         if now - _last_warning[0] >= WARN_EVERY_SECONDS:
             _last_warning[0] = now
-            log.warning("Rate limits not applied: Redis did not answer (%s).", type(error).__name__)
+            log.warning(
+                "Rate limits counted in this process only: Redis did not answer (%s).",
+                type(error).__name__,
+            )
         return None
+    if _redis_silent_until.pop(url, None) is not None:
+        log.info("Rate limits counted in Redis again.")
     return int(count), int(left_ms) / 1000
 
 
@@ -152,11 +167,8 @@ def hit(scope: str, client: str, rate: Rate | None = None) -> Verdict:
     """Count one request of ``client`` against ``scope``'s limit."""
     rate = rate or rate_for(scope)
     key = f"{KEY_PREFIX}{scope}:{rate.count}/{rate.seconds}:{client}"
-    if settings.REDIS_URL:
-        counted = _hit_redis(key, rate.seconds)
-        if counted is None:
-            return Verdict(allowed=True, count=0, retry_after=0)
-    else:
+    counted = _hit_redis(settings.REDIS_URL, key, rate.seconds) if settings.REDIS_URL else None
+    if counted is None:
         counted = _hit_memory(key, rate.seconds)
     count, left = counted
     # Within 1 and the window: a window just opened can come out a hair over its length.
@@ -168,6 +180,7 @@ def reset() -> None:
     """Forget every counter (tests; an admin after an incident)."""
     with _memory_lock:
         _memory.clear()
+    _redis_silent_until.clear()
     if settings.REDIS_URL:
         client = _redis_script(settings.REDIS_URL).registered_client
         try:

@@ -2,7 +2,9 @@
 even when the requests arrive at once, and the rest hear 429 with the limit and Retry-After."""
 
 import logging
+import socket
 import threading
+from contextlib import suppress
 
 import pytest
 import redis
@@ -10,6 +12,7 @@ from django.test import Client
 
 from foodbank import ratelimit
 from tests.conftest import run_concurrently
+from tests.faults.services import PrivateRedis
 
 TOKEN = "/api/v1/auth/token/"
 REGISTER = "/api/v1/donors/register/"
@@ -126,16 +129,84 @@ def test_redemptions_are_limited_per_counter_account(api, people, limits):
     assert "2 per minute" in response.content.decode()
 
 
-def test_with_redis_down_requests_pass_and_a_warning_is_logged(settings, limits, caplog):
-    limits(auth="1/min")
+def test_with_redis_refusing_the_limit_holds_in_the_process_and_a_warning_is_logged(
+    settings, limits, caplog
+):
+    limits(auth="2/min")
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     ratelimit._last_warning[0] = 0.0
     with caplog.at_level(logging.WARNING, logger="foodbank.ratelimit"):
-        verdicts = [ratelimit.hit("auth", "address:192.0.2.1") for _ in range(3)]
-    assert all(v.allowed for v in verdicts)
+        verdicts = [ratelimit.hit("auth", "address:192.0.2.1") for _ in range(4)]
+        other = ratelimit.hit("auth", "address:192.0.2.2")
+    assert [v.allowed for v in verdicts] == [True, True, False, False]
+    assert [v.count for v in verdicts] == [1, 2, 3, 4]
+    assert all(1 <= v.retry_after <= 60 for v in verdicts)
+    assert other.allowed
     assert [r.getMessage() for r in caplog.records] == [
-        "Rate limits not applied: Redis did not answer (ConnectionError)."
+        "Rate limits counted in this process only: Redis did not answer (ConnectionError)."
     ]
+
+
+@pytest.fixture
+def hanging_redis():
+    """A server that takes connections and never answers, as a Redis stuck or cut off does;
+    yields its URL and the list of connections it took."""
+    server = socket.create_server(("127.0.0.1", 0))
+    taken: list[socket.socket] = []
+
+    def take():
+        with suppress(OSError):  # the server closed
+            while True:
+                taken.append(server.accept()[0])
+
+    threading.Thread(target=take, daemon=True).start()
+    try:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", taken
+    finally:
+        server.close()
+        for connection in taken:
+            connection.close()
+
+
+@pytest.mark.parametrize(("retry_seconds", "asked"), [(60, 1), (0, 4)])
+def test_a_hanging_redis_is_asked_again_only_after_the_pause(
+    settings, limits, monkeypatch, hanging_redis, retry_seconds, asked
+):
+    """Each ask costs a request Redis's timeout; meanwhile the process counts by itself."""
+    url, taken = hanging_redis
+    limits(redeem="3/min")
+    settings.REDIS_URL = url
+    monkeypatch.setattr(ratelimit, "REDIS_RETRY_SECONDS", retry_seconds)
+    verdicts = [ratelimit.hit("redeem", "user:7") for _ in range(4)]
+    assert [v.allowed for v in verdicts] == [True, True, True, False]
+    assert len(taken) == asked
+
+
+def test_counting_moves_to_the_process_while_redis_is_down_and_back_when_it_returns(
+    settings, limits, monkeypatch, caplog
+):
+    limits(redeem="3/min")
+    monkeypatch.setattr(ratelimit, "REDIS_RETRY_SECONDS", 0)
+    server = PrivateRedis()
+    server.start()
+    try:
+        settings.REDIS_URL = server.url
+        client = redis.Redis.from_url(server.url)
+        key = f"{ratelimit.KEY_PREFIX}redeem:3/60:user:7"
+        assert ratelimit.hit("redeem", "user:7").count == 1
+        assert int(client.get(key)) == 1
+
+        server.stop()  # killed: it keeps nothing, as production's Redis may not
+        down = [ratelimit.hit("redeem", "user:7") for _ in range(4)]
+        assert [v.allowed for v in down] == [True, True, True, False]
+
+        server.start()
+        with caplog.at_level(logging.INFO, logger="foodbank.ratelimit"):
+            back = ratelimit.hit("redeem", "user:7")
+        assert (back.allowed, back.count, int(client.get(key))) == (True, 1, 1)
+        assert "Rate limits counted in Redis again." in [r.getMessage() for r in caplog.records]
+    finally:
+        server.stop()
 
 
 @pytest.mark.postgres
