@@ -337,7 +337,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error("file", error.message)
         else:
-            enqueue_after_commit("worker.tasks.import_dropoffs", started.pk)
+            enqueue_after_commit(imports.IMPORT_DROPOFFS, started.pk)
             return redirect("donors:import-detail", pk=started.pk)
     context = {"form": form, "recent": recent}
     status = 400 if form.is_bound and form.errors else 200

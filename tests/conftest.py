@@ -5,7 +5,10 @@ elsewhere they are skipped, except with CI=true, where a missing service fails t
 """
 
 import os
+import socket
+import threading
 import time
+from contextlib import suppress
 
 import pytest
 from django.conf import settings
@@ -36,15 +39,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache, no rate-limit counters and the default language
-    (a page asked for in English leaves English active in the thread)."""
+    """Each test starts with an empty cache, no rate-limit counters, no failed task send and
+    the default language (a page asked for in English leaves English active in the thread)."""
     from django.core.cache import cache
     from django.utils import translation
 
     from foodbank import ratelimit
+    from worker import enqueue
 
     cache.clear()
     ratelimit.reset()
+    enqueue.reset()
     translation.activate(settings.LANGUAGE_CODE)
 
 
@@ -86,6 +91,29 @@ def celery_worker(committed_db, tasks_through_broker):
         tasks_through_broker, pool="solo", perform_ping_check=False, shutdown_timeout=30
     ) as running:
         yield running
+
+
+@pytest.fixture
+def hanging_redis():
+    """A server that takes connections and never answers, as a Redis stuck or cut off does;
+    yields its URL and the list of connections it took."""
+    server = socket.create_server(("127.0.0.1", 0))
+    taken: list[socket.socket] = []
+
+    def take():
+        with suppress(OSError):  # the server closed
+            while True:
+                taken.append(server.accept()[0])
+
+    threading.Thread(target=take, daemon=True).start()
+    try:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", taken
+    finally:
+        with suppress(OSError):
+            server.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept()
+        server.close()
+        for sock in taken:
+            sock.close()
 
 
 def wait_until(condition, timeout: float = 20.0, interval: float = 0.1) -> bool:

@@ -47,6 +47,16 @@ app.conf.beat_schedule = {
         "schedule": float(settings.FOODBANK_RECEIPT_SWEEP_SECONDS),
         "options": {"expires": settings.FOODBANK_RECEIPT_SWEEP_SECONDS * 0.9},
     },
+    "sweep-imports": {
+        "task": "worker.tasks.sweep_imports",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 270},
+    },
+    "sweep-report-exports": {
+        "task": "worker.tasks.sweep_report_exports",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 270},
+    },
     "flag-stock-alerts": {
         "task": "worker.tasks.flag_stock_alerts",
         "schedule": crontab(minute="*/15"),

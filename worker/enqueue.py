@@ -3,7 +3,10 @@
 A task sent inside a transaction can run before the rows it needs are visible, or for
 rows that a rollback then removes. Sending is ``robust``: if the broker is down at that
 moment the error is logged and the request still succeeds; periodic sweeps find the work
-that was never sent.
+that was never sent (``worker.celery``'s schedule has one for every task sent here). After a
+send has failed, this process sends nothing for ``BROKER_RETRY_SECONDS`` and leaves that
+work to the sweeps too, so a broker that hangs costs one request its timeout, not every
+request.
 
 Services name tasks by their registered name (``"worker.tasks.compute_impact"``), so the
 apps do not import the worker and the worker may import the apps' services.
@@ -11,17 +14,37 @@ apps do not import the worker and the worker may import the apps' services.
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from celery import Task
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
 
 from .celery import app
+
+log = logging.getLogger(__name__)
+
+BROKER_RETRY_SECONDS = 5
+_broker_silent_until = [0.0]
 
 
 def _send(task: Task | str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     registered = app.tasks[task] if isinstance(task, str) else task
-    registered.apply_async(args=args, kwargs=kwargs)
+    if time.monotonic() < _broker_silent_until[0]:
+        log.warning("Task %s left to the sweeps: the broker failed a moment ago.", registered.name)
+        return
+    try:
+        registered.apply_async(args=args, kwargs=kwargs)
+    except BrokerError:
+        _broker_silent_until[0] = time.monotonic() + BROKER_RETRY_SECONDS
+        raise
+
+
+def reset() -> None:
+    """Forget a failed send: the next one is tried at once (tests)."""
+    _broker_silent_until[0] = 0.0
 
 
 def enqueue_after_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:

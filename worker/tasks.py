@@ -75,6 +75,12 @@ def import_dropoffs(dropoff_import_id: int) -> int:
 
 
 @shared_task
+def sweep_imports() -> int:
+    """Queue imports whose task was never sent or was lost; every five minutes."""
+    return imports.sweep_waiting_imports()
+
+
+@shared_task
 def flag_stock_alerts() -> int:
     """Raise and resolve near-expiry and low-stock alerts; returns the alerts newly raised."""
     return alerts.flag_expiring_lots() + alerts.flag_low_stock()
@@ -105,6 +111,13 @@ def expire_vouchers() -> int:
 def build_report_export(export_id: int) -> str:
     """Make a period report's file for its download page; returns the export's status."""
     return dashboard.build_report_export(export_id=export_id).status
+
+
+@shared_task
+def sweep_report_exports() -> dict[str, int]:
+    """Queue exports whose task was never sent or was lost, and fail the ones whose worker
+    stopped while making them; every five minutes."""
+    return dashboard.sweep_report_exports()
 
 
 @shared_task

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from operator import itemgetter
 
+import redis
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -55,6 +57,12 @@ COPY_BATCH = 50_000
 #: refreshed in the import's transaction, as its manual advises after a bulk load: the
 #: impact tasks that follow at once then plan for the rows that are there.
 ANALYZE_AFTER = 10_000
+#: An import still waiting this long after its upload is queued again: its task was never
+#: sent (broker down) or was lost. A second task for the same import does nothing.
+LOST_AFTER = timedelta(minutes=5)
+IMPORT_DROPOFFS = "worker.tasks.import_dropoffs"
+
+log = logging.getLogger(__name__)
 
 
 def start_import(
@@ -76,6 +84,14 @@ def start_import(
 
 def progress_key(dropoff_import: DropOffImport) -> str:
     return f"dropoff-import:{dropoff_import.pk}:done"
+
+
+def _keep_progress(dropoff_import: DropOffImport, done: int, total: int) -> None:
+    """Progress is for the import's page only: a cache that fails does not stop the import."""
+    try:
+        cache.set(progress_key(dropoff_import), {"done": done, "total": total}, 3600)
+    except redis.RedisError as error:
+        log.warning("Import %s: progress not kept (%s).", dropoff_import.pk, type(error).__name__)
 
 
 def _donor_ids(checked: CheckedFile) -> dict[str, int]:
@@ -344,9 +360,16 @@ def _own_district(by: User | None) -> int | None:
 def run_import(
     *, dropoff_import_id: int, progress: Callable[[int], None] | None = None
 ) -> DropOffImport:
-    """Check and write one import (safe to run twice: a finished import is left alone)."""
+    """Check and write one import (safe to run twice: a finished import, or one another run
+    is writing, is left alone)."""
     with transaction.atomic():
-        dropoff_import = DropOffImport.objects.select_for_update().get(pk=dropoff_import_id)
+        dropoff_import = (
+            DropOffImport.objects.select_for_update(skip_locked=True)
+            .filter(pk=dropoff_import_id)
+            .first()
+        )
+        if dropoff_import is None:  # another run holds it until it commits
+            return DropOffImport.objects.get(pk=dropoff_import_id)
         if dropoff_import.status != ImportStatus.PENDING:
             return dropoff_import
         content = bytes(dropoff_import.content)
@@ -354,7 +377,7 @@ def run_import(
         estimate = max(content.count(b"\n"), 1)
 
         def report(done: int) -> None:
-            cache.set(progress_key(dropoff_import), {"done": done, "total": estimate}, 3600)
+            _keep_progress(dropoff_import, done, estimate)
             if progress:
                 progress(done)
 
@@ -379,7 +402,22 @@ def run_import(
 
 
 def progress_of(dropoff_import: DropOffImport) -> dict[str, int]:
-    """``done`` and ``total`` rows; a running import keeps them in the cache until it commits."""
+    """``done`` and ``total`` rows; a running import keeps them in the cache until it commits
+    (none known while the cache does not answer)."""
     if dropoff_import.status != ImportStatus.PENDING:
         return {"done": dropoff_import.done_rows, "total": dropoff_import.total_rows}
-    return cache.get(progress_key(dropoff_import)) or {"done": 0, "total": 0}
+    try:
+        kept = cache.get(progress_key(dropoff_import))
+    except redis.RedisError:
+        kept = None
+    return kept or {"done": 0, "total": 0}
+
+
+def sweep_waiting_imports(*, now: datetime | None = None) -> int:
+    """Queue again the imports waiting longer than ``LOST_AFTER``; returns how many."""
+    before = (now or timezone.now()) - LOST_AFTER
+    waiting = DropOffImport.objects.filter(status=ImportStatus.PENDING, created_at__lt=before)
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        enqueue_after_commit(IMPORT_DROPOFFS, pk)
+    return len(ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -75,6 +75,10 @@ def record_households_reached(
 
 #: How long an export waits for its download before the hourly clean-up removes it.
 EXPORT_KEPT_FOR = timedelta(days=1)
+#: An export still waiting this long after it was asked for is queued again (its task was
+#: never sent, or was lost); a second task for the same export does nothing.
+LOST_AFTER = timedelta(minutes=5)
+BUILD_REPORT_EXPORT = "worker.tasks.build_report_export"
 
 
 def export_storage() -> FileSystemStorage:
@@ -114,7 +118,7 @@ def request_report_export(
     )
     _filter_of(export)
     export.save()
-    enqueue_after_commit("worker.tasks.build_report_export", export.pk)
+    enqueue_after_commit(BUILD_REPORT_EXPORT, export.pk)
     return export
 
 
@@ -144,7 +148,7 @@ def build_report_export(*, export_id: int) -> ReportExport:
             return export
         steps_total = len(_report_steps(ImpactFilter())) + 1  # and writing the file
         ReportExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.RUNNING, steps_total=steps_total
+            status=ExportStatus.RUNNING, steps_total=steps_total, started_at=timezone.now()
         )
     try:
         with translation.override(export.language):
@@ -164,10 +168,10 @@ def build_report_export(*, export_id: int) -> ReportExport:
             )
     except Exception:
         logger.exception("Report export %s failed", export.pk)
+        with translation.override(export.language):
+            error = _("The file could not be made.")
         ReportExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED,
-            error=_("The file could not be made."),
-            finished_at=timezone.now(),
+            status=ExportStatus.FAILED, error=error, finished_at=timezone.now()
         )
         raise
     ReportExport.objects.filter(pk=export.pk).update(
@@ -178,6 +182,28 @@ def build_report_export(*, export_id: int) -> ReportExport:
     )
     export.refresh_from_db()
     return export
+
+
+def sweep_report_exports(*, now: datetime | None = None) -> dict[str, int]:
+    """Queue again the exports waiting longer than ``LOST_AFTER``, and fail the ones still
+    being made after the task's time limit (their worker stopped: ask again)."""
+    now = now or timezone.now()
+    waiting = ReportExport.objects.filter(
+        status=ExportStatus.PENDING, created_at__lt=now - LOST_AFTER
+    )
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        enqueue_after_commit(BUILD_REPORT_EXPORT, pk)
+    ran_out = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - LOST_AFTER
+    stopped = ReportExport.objects.filter(status=ExportStatus.RUNNING, started_at__lt=ran_out)
+    failed = 0
+    for export in stopped.only("pk", "language"):
+        with translation.override(export.language):
+            error = _("The file could not be made: its work stopped. Ask for it again.")
+        failed += ReportExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=error, finished_at=now
+        )
+    return {"queued": len(ids), "failed": failed}
 
 
 def remove_old_exports(*, now: Any = None) -> int:

@@ -101,6 +101,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
         }
     }
 
@@ -232,6 +233,18 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task whose worker died unacknowledged is redelivered after this many seconds.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A Redis that hangs (stuck, or gone without closing the connection) fails a send within
+    # seconds instead of holding the web request until gunicorn kills its worker.
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+}
+# One more try on a fresh connection (Redis restarted), not Celery's three: a send that
+# fails is left to the sweeps (worker/enqueue.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The sweeps that find work a lost task never did (broker down when it was queued, worker

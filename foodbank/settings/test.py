@@ -1,7 +1,7 @@
 """Test settings: SQLite unless DATABASE_URL is set; tasks eager unless a test starts a worker."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import CELERY_BROKER_TRANSPORT_OPTIONS, REDIS_URL, env
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S105
 DEBUG = False
@@ -17,7 +17,7 @@ STORAGES = {
 # mixed-load benchmark's gunicorn sends them to its worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("FOODBANK_TASKS_IN_PROCESS", default=True)
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30}
+CELERY_BROKER_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS | {"visibility_timeout": 30}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Serve static files straight from the apps, without collectstatic.

@@ -16,6 +16,8 @@ from tests.conftest import wait_until
 
 from .factories import build_city
 
+SECOND = timedelta(seconds=1)
+
 
 @pytest.fixture(autouse=True)
 def exports_dir(settings, tmp_path):
@@ -154,6 +156,53 @@ def test_exports_are_removed_with_their_files_after_a_day(
     assert (exports_dir / new.file_name).exists()
     assert list(ReportExport.objects.values_list("pk", flat=True)) == [new.pk]
     assert client.get(f"/impact/exports/{old.pk}/download/").status_code == 404
+
+
+def _asked(city, language: str, *, ago: timedelta) -> ReportExport:
+    """An export asked for ``ago``, whose task was never sent (the broker was down)."""
+    export = services.request_report_export(
+        by=city.people.admin, codes={}, file_format="csv", language=language
+    )
+    ReportExport.objects.filter(pk=export.pk).update(created_at=timezone.now() - ago)
+    return export
+
+
+@pytest.mark.django_db
+def test_an_export_whose_task_was_never_sent_is_made_by_the_sweep(
+    city, django_capture_on_commit_callbacks
+):
+    lost = _asked(city, "en", ago=services.LOST_AFTER + SECOND)
+    recent = _asked(city, "en", ago=timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep_report_exports() == {"queued": 1, "failed": 0}
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert (lost.status, lost.steps_done, bool(lost.file_name)) == (ExportStatus.DONE, 8, True)
+    assert recent.status == ExportStatus.PENDING
+    with django_capture_on_commit_callbacks(execute=True):  # a made export is left alone
+        assert services.sweep_report_exports() == {"queued": 0, "failed": 0}
+
+
+@pytest.mark.django_db
+def test_an_export_whose_worker_stopped_while_making_it_fails_in_its_language(settings, city):
+    """Past the task's time limit no worker is still making it: it is failed, to be asked again."""
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + services.LOST_AFTER
+    stopped = {lang: _asked(city, lang, ago=limit * 2) for lang in ("en", "th")}
+    running = _asked(city, "en", ago=limit * 2)
+    now = timezone.now()
+    ReportExport.objects.update(status=ExportStatus.RUNNING, started_at=now - limit - SECOND)
+    ReportExport.objects.filter(pk=running.pk).update(started_at=now - limit)
+    assert services.sweep_report_exports(now=now) == {"queued": 0, "failed": 2}
+    for language, export in stopped.items():
+        export.refresh_from_db()
+        assert (export.status, export.finished_at) == (ExportStatus.FAILED, now)
+        expected = {
+            "en": "The file could not be made: its work stopped. Ask for it again.",
+            "th": "ไม่สามารถจัดทำไฟล์ได้ เนื่องจากการทำงานหยุดลงก่อนเสร็จ กรุณาขอใหม่อีกครั้ง",
+        }[language]
+        assert export.error == expected
+    running.refresh_from_db()
+    assert running.status == ExportStatus.RUNNING
 
 
 @pytest.mark.worker

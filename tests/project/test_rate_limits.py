@@ -2,9 +2,7 @@
 even when the requests arrive at once, and the rest hear 429 with the limit and Retry-After."""
 
 import logging
-import socket
 import threading
-from contextlib import suppress
 
 import pytest
 import redis
@@ -145,27 +143,6 @@ def test_with_redis_refusing_the_limit_holds_in_the_process_and_a_warning_is_log
     assert [r.getMessage() for r in caplog.records] == [
         "Rate limits counted in this process only: Redis did not answer (ConnectionError)."
     ]
-
-
-@pytest.fixture
-def hanging_redis():
-    """A server that takes connections and never answers, as a Redis stuck or cut off does;
-    yields its URL and the list of connections it took."""
-    server = socket.create_server(("127.0.0.1", 0))
-    taken: list[socket.socket] = []
-
-    def take():
-        with suppress(OSError):  # the server closed
-            while True:
-                taken.append(server.accept()[0])
-
-    threading.Thread(target=take, daemon=True).start()
-    try:
-        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", taken
-    finally:
-        server.close()
-        for connection in taken:
-            connection.close()
 
 
 @pytest.mark.parametrize(("retry_seconds", "asked"), [(60, 1), (0, 4)])

@@ -36,6 +36,16 @@ def test_task_defaults_are_late_ack_json_and_retried_with_backoff():
     assert "clear-expired-sessions" in app.conf.beat_schedule
 
 
+@pytest.mark.parametrize(
+    "sweep",
+    ["sweep_impact", "sweep_receipt_emails", "sweep_imports", "sweep_report_exports"],
+)
+def test_each_task_sent_after_a_commit_has_a_scheduled_sweep(sweep):
+    """A send may fail (worker/enqueue.py): the sweep finds the work it left."""
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert f"worker.tasks.{sweep}" in scheduled
+
+
 @pytest.mark.django_db
 def test_clearing_sessions_removes_only_expired_ones_and_is_safe_twice():
     old = make_session(expires_in=timedelta(days=-1))

@@ -1,0 +1,98 @@
+"""Imports whose task was never sent or was lost: the sweep queues them again, a second run
+leaves alone the import another run is writing, and a cache that does not answer stops
+neither an import nor its page."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from donors.models import DropOff, DropOffImport, ImportStatus
+from donors.services import imports
+from tests.donors.test_import import GOOD, HEADER
+
+
+def uploaded(n: int, *, by=None, ago: timedelta = timedelta(0)) -> DropOffImport:
+    """A file recorded ``ago`` whose task was never sent (the broker was down)."""
+    rows = [*GOOD, f"2024-03-04,1001,Siam Bakery,restaurant,bakery,{n},,"]
+    started = imports.start_import(
+        file_name=f"history-{n}.csv", content=(HEADER + "\n".join(rows) + "\n").encode(), by=by
+    )
+    DropOffImport.objects.filter(pk=started.pk).update(created_at=timezone.now() - ago)
+    return started
+
+
+def status_of(dropoff_import: DropOffImport) -> str:
+    dropoff_import.refresh_from_db()
+    return dropoff_import.status
+
+
+@pytest.mark.django_db
+def test_an_import_whose_task_was_never_sent_is_imported_by_the_sweep(
+    districts, django_capture_on_commit_callbacks
+):
+    lost = uploaded(1, ago=imports.LOST_AFTER + timedelta(seconds=1))
+    recent = uploaded(2, ago=timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert imports.sweep_waiting_imports() == 1
+    assert (status_of(lost), lost.imported_lines) == (ImportStatus.DONE, len(GOOD) + 1)
+    assert status_of(recent) == ImportStatus.PENDING
+    assert DropOff.objects.count() == 4  # the file's three drop-offs, and its own line's
+    later = timezone.now() + imports.LOST_AFTER
+    with django_capture_on_commit_callbacks(execute=True):  # an imported file is left alone
+        assert imports.sweep_waiting_imports(now=later) == 1
+    assert status_of(recent) == ImportStatus.DONE
+    assert DropOff.objects.count() == 8
+
+
+@pytest.mark.postgres
+def test_a_second_run_leaves_alone_an_import_another_run_is_writing(committed_db, districts):
+    started = uploaded(1)
+    held, release = threading.Event(), threading.Event()
+
+    def first_run_writing():
+        try:
+            with transaction.atomic():
+                DropOffImport.objects.select_for_update().get(pk=started.pk)
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=first_run_writing)
+    first.start()
+    try:
+        assert held.wait(30)
+        second = imports.run_import(dropoff_import_id=started.pk)
+        assert (second.status, DropOff.objects.count()) == (ImportStatus.PENDING, 0)
+    finally:
+        release.set()
+        first.join()
+    assert imports.run_import(dropoff_import_id=started.pk).status == ImportStatus.DONE
+
+
+@pytest.fixture
+def cache_not_answering(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+
+
+@pytest.mark.django_db
+def test_a_cache_that_does_not_answer_stops_neither_an_import_nor_its_page(
+    people, cache_not_answering, caplog
+):
+    started = uploaded(1, by=people.admin)
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page.force_login(people.admin)
+    answer = page.get(f"/imports/{started.pk}/?format=json")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "pending", "done": 0, "total": 0}
+    assert imports.run_import(dropoff_import_id=started.pk).status == ImportStatus.DONE
+    assert f"Import {started.pk}: progress not kept (ConnectionError)." in caplog.messages
