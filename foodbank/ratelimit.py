@@ -11,9 +11,10 @@ more than the limit through (DRF's own throttles read and then write, and do). W
 (the embedded default, the fast test suite) the counters live in the process behind a lock.
 
 When Redis does not answer, each process counts in its own memory instead, so a limit still
-holds per process (with N web processes a client gets at most N times it), and a warning is
-logged (at most once a minute per process). The process asks Redis again only after
-``REDIS_RETRY_SECONDS``: a Redis that hangs costs one request its timeout, not every request.
+holds per process (while Redis is down a client gets up to the limit from each web process,
+on top of what it had left in Redis), and a warning is logged (at most once a minute per
+process). The process asks Redis again only after ``REDIS_RETRY_SECONDS``: a Redis that
+hangs costs one request its timeout in that time, not every request.
 A broken limiter must not close the counters. Lockouts of repeated failed sign-ins are kept
 in the database by django-axes and do not depend on Redis.
 """

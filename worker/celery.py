@@ -32,6 +32,15 @@ app = Celery("foodbank", task_cls=FoodbankTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["worker"])
 
+#: Each task sent after a commit (``worker.enqueue``), and the scheduled sweep that does its
+#: work when the send failed or the task was lost.
+SWEPT_BY = {
+    "worker.tasks.compute_impact": "sweep-impact",
+    "worker.tasks.send_receipt_email": "sweep-receipt-emails",
+    "worker.tasks.import_dropoffs": "sweep-imports",
+    "worker.tasks.build_report_export": "sweep-report-exports",
+}
+
 app.conf.beat_schedule = {
     "clear-expired-sessions": {
         "task": "worker.tasks.clear_expired_sessions",

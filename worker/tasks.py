@@ -75,8 +75,9 @@ def import_dropoffs(dropoff_import_id: int) -> int:
 
 
 @shared_task
-def sweep_imports() -> int:
-    """Queue imports whose task was never sent or was lost; every five minutes."""
+def sweep_imports() -> dict[str, int]:
+    """Queue imports whose task was never sent or was lost, and give up the ones whose runs
+    keep stopping; every five minutes."""
     return imports.sweep_waiting_imports()
 
 

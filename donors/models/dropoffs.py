@@ -326,11 +326,12 @@ class ImportStatus(models.TextChoices):
 class DropOffImport(models.Model):
     """One CSV file of historical drop-offs: its content, progress and outcome.
 
-    A file is imported once: its SHA-256 is unique.
+    A file is imported once: its SHA-256 is unique among the imports not refused (a refused
+    import wrote nothing, so its file may be uploaded again).
     """
 
     file_name = models.CharField(_("file"), max_length=255)
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64)
     content = models.BinaryField(editable=False)
     skip_bad_rows = models.BooleanField(_("import the good rows"), default=False)
     status = models.CharField(
@@ -340,6 +341,8 @@ class DropOffImport(models.Model):
     done_rows = models.PositiveIntegerField(default=0)
     imported_lines = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
+    #: Runs begun; a run that never finished (its worker stopped) leaves it waiting.
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -350,6 +353,13 @@ class DropOffImport(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("drop-off import")
         verbose_name_plural = _("drop-off imports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=~models.Q(status=ImportStatus.FAILED),
+                name="%(app_label)s_%(class)s_file_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.file_name

@@ -27,6 +27,7 @@ import redis
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from foodbank.accounts.models import Role, User
@@ -60,6 +61,10 @@ ANALYZE_AFTER = 10_000
 #: An import still waiting this long after its upload is queued again: its task was never
 #: sent (broker down) or was lost. A second task for the same import does nothing.
 LOST_AFTER = timedelta(minutes=5)
+#: An import still waiting after this many runs began (each stopped before the end), or this
+#: long after its upload, is given up: refused, so that its file may be uploaded again.
+MAX_ATTEMPTS = 3
+GIVE_UP_AFTER = timedelta(days=1)
 IMPORT_DROPOFFS = "worker.tasks.import_dropoffs"
 
 log = logging.getLogger(__name__)
@@ -70,16 +75,20 @@ def start_import(
 ) -> DropOffImport:
     """Record an uploaded file; the same file (by content) is refused a second time."""
     digest = hashlib.sha256(content).hexdigest()
-    earlier = DropOffImport.objects.filter(sha256=digest).first()
-    if earlier is not None:
-        raise DuplicateImport(fields={"file": [str(DuplicateImport.default_message)]})
-    return DropOffImport.objects.create(
-        file_name=file_name[:255],
-        sha256=digest,
-        content=content,
-        skip_bad_rows=skip_bad_rows,
-        created_by=by,
-    )
+    duplicate = DuplicateImport(fields={"file": [str(DuplicateImport.default_message)]})
+    if DropOffImport.objects.filter(sha256=digest).exclude(status=ImportStatus.FAILED).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            return DropOffImport.objects.create(
+                file_name=file_name[:255],
+                sha256=digest,
+                content=content,
+                skip_bad_rows=skip_bad_rows,
+                created_by=by,
+            )
+    except IntegrityError as error:  # the same file uploaded at the same moment
+        raise duplicate from error
 
 
 def progress_key(dropoff_import: DropOffImport) -> str:
@@ -360,18 +369,18 @@ def _own_district(by: User | None) -> int | None:
 def run_import(
     *, dropoff_import_id: int, progress: Callable[[int], None] | None = None
 ) -> DropOffImport:
-    """Check and write one import (safe to run twice: a finished import, or one another run
-    is writing, is left alone)."""
+    """Check and write one import, all of it or nothing.
+
+    Safe to run twice: an import no longer waiting, or one another run is writing, is left
+    alone. Each run that begins is counted first, in a transaction of its own, so that an
+    import whose runs keep stopping (a worker killed) is given up by the sweep.
+    """
+    if not _begin_run(dropoff_import_id):
+        return DropOffImport.objects.get(pk=dropoff_import_id)
     with transaction.atomic():
-        dropoff_import = (
-            DropOffImport.objects.select_for_update(skip_locked=True)
-            .filter(pk=dropoff_import_id)
-            .first()
-        )
-        if dropoff_import is None:  # another run holds it until it commits
+        dropoff_import = _waiting(dropoff_import_id).first()
+        if dropoff_import is None:  # another run took it in the meantime
             return DropOffImport.objects.get(pk=dropoff_import_id)
-        if dropoff_import.status != ImportStatus.PENDING:
-            return dropoff_import
         content = bytes(dropoff_import.content)
         # Rows are counted as they are checked; until then, the file's lines are the guess.
         estimate = max(content.count(b"\n"), 1)
@@ -413,11 +422,43 @@ def progress_of(dropoff_import: DropOffImport) -> dict[str, int]:
     return kept or {"done": 0, "total": 0}
 
 
-def sweep_waiting_imports(*, now: datetime | None = None) -> int:
-    """Queue again the imports waiting longer than ``LOST_AFTER``; returns how many."""
-    before = (now or timezone.now()) - LOST_AFTER
-    waiting = DropOffImport.objects.filter(status=ImportStatus.PENDING, created_at__lt=before)
-    ids = list(waiting.order_by("pk").values_list("pk", flat=True))
-    for pk in ids:
+def _waiting(dropoff_import_id: int) -> QuerySet[DropOffImport]:
+    """The import if it is waiting and no other run holds it, locked until the commit."""
+    return DropOffImport.objects.select_for_update(skip_locked=True).filter(
+        pk=dropoff_import_id, status=ImportStatus.PENDING
+    )
+
+
+def _begin_run(dropoff_import_id: int) -> bool:
+    """Count a run of a waiting import; False when it is not waiting or another run has it."""
+    with transaction.atomic():
+        if not _waiting(dropoff_import_id).only("pk").exists():
+            return False
+        DropOffImport.objects.filter(pk=dropoff_import_id).update(attempts=F("attempts") + 1)
+    return True
+
+
+def sweep_waiting_imports(*, now: datetime | None = None) -> dict[str, int]:
+    """Queue again the imports waiting longer than ``LOST_AFTER``, and give up the ones
+    begun ``MAX_ATTEMPTS`` times or waiting longer than ``GIVE_UP_AFTER``."""
+    now = now or timezone.now()
+    waiting = DropOffImport.objects.filter(
+        status=ImportStatus.PENDING, created_at__lt=now - LOST_AFTER
+    ).order_by("pk")
+    hopeless = Q(attempts__gte=MAX_ATTEMPTS) | Q(created_at__lt=now - GIVE_UP_AFTER)
+    stuck = list(waiting.filter(hopeless).values_list("pk", flat=True))
+    given_up = sum(_give_up(pk, now) for pk in stuck)
+    queued = list(waiting.exclude(hopeless).values_list("pk", flat=True))
+    for pk in queued:
         enqueue_after_commit(IMPORT_DROPOFFS, pk)
-    return len(ids)
+    return {"queued": len(queued), "given_up": given_up}
+
+
+def _give_up(dropoff_import_id: int, now: datetime) -> int:
+    """Refuse a waiting import that no run is writing; 1 if it was."""
+    with transaction.atomic():
+        if not _waiting(dropoff_import_id).only("pk").exists():
+            return 0
+        return DropOffImport.objects.filter(pk=dropoff_import_id).update(
+            status=ImportStatus.FAILED, finished_at=now
+        )

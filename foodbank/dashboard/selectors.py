@@ -459,26 +459,34 @@ def _suggested_transfers(covers: list[StockCover]) -> list[SuggestedTransfer]:
 
 def open_data_min_count() -> int:
     """Counts of people, households, donors and drop-offs below this are not published."""
-    return int(getattr(settings, "FOODBANK_OPEN_DATA_MIN_COUNT", 5))
+    return settings.FOODBANK_OPEN_DATA_MIN_COUNT
+
+
+def open_data_min_donors() -> int:
+    """The weights given by fewer donors than this are not published, unless every one of
+    them agreed to be named in publicity: one donor's weight, or two's, could be told."""
+    return settings.FOODBANK_OPEN_DATA_MIN_DONORS
 
 
 #: The counts that describe people or organisations, and so are suppressed when small.
 COUNTS = ("dropoffs", "donors", "people_reached", "households_helped")
+#: What the donors gave: suppressed together (meals and kgCO2e are kg times a factor).
+WEIGHTS = ("kg", "meals", "kgco2e")
 
 
 @dataclass(frozen=True)
 class OpenDataRow:
-    """Impact of one district in one month, safe to publish: totals only, small counts
-    suppressed (``None``, named in ``suppressed``)."""
+    """Impact of one district in one month, safe to publish: totals only, small counts and
+    the weights of too few donors suppressed (``None``, named in ``suppressed``)."""
 
     month: date
     district_code: str
     district_th: str
     district_en: str
     group_code: str
-    kg: Decimal
-    meals: Decimal
-    kgco2e: Decimal
+    kg: Decimal | None
+    meals: Decimal | None
+    kgco2e: Decimal | None
     dropoffs: int | None
     donors: int | None
     people_reached: int | None
@@ -502,7 +510,7 @@ def open_data(*, date_from: date | None = None, date_to: date | None = None) -> 
     """
     months = _month_range(date_from, date_to, "month")
     cells: dict[tuple[date, int], dict] = defaultdict(
-        lambda: {"kg": ZERO, "meals": ZERO, "kgco2e": ZERO} | dict.fromkeys(COUNTS, 0)
+        lambda: dict.fromkeys(WEIGHTS, ZERO) | dict.fromkeys((*COUNTS, "unnamed"), 0)
     )
     for row in (
         ImpactMonthly.objects.filter(months)
@@ -517,14 +525,18 @@ def open_data(*, date_from: date | None = None, date_to: date | None = None) -> 
         "month", "district_id", "dropoff_count"
     ):
         cells[(month, district)]["dropoffs"] = count
-    for month, district, count in (
+    unnamed = Q(donor__publicity_consent=False)
+    for month, district, count, not_named in (
         DonorActivityMonthly.objects.filter(months)
         .order_by()
         .values("month", "district_id")
-        .annotate(donors=Count("donor_id", distinct=True))
-        .values_list("month", "district_id", "donors")
+        .annotate(
+            donors=Count("donor_id", distinct=True),
+            unnamed=Count("donor_id", distinct=True, filter=unnamed),
+        )
+        .values_list("month", "district_id", "donors", "unnamed")
     ):
-        cells[(month, district)]["donors"] = count
+        cells[(month, district)].update(donors=count, unnamed=not_named)
     # Whole months, as the rollups above: up to the end of ``date_to``'s month, not the day.
     distributed = _month_range(date_from, None, "distributed_on")
     if date_to is not None:
@@ -569,6 +581,15 @@ def _households_by_month(start: date | None, end: date | None) -> dict[tuple[dat
     return helped
 
 
+def _told_apart(figures: dict) -> bool:
+    """Whether the cell's weights would tell what a donor who may not be named gave."""
+    if not figures["kg"]:
+        return False
+    if not figures["donors"]:  # weights without their donors: nothing says they may be shown
+        return True
+    return figures["donors"] < open_data_min_donors() and figures["unnamed"] > 0
+
+
 def _published(cells: dict[tuple[date, int], dict]) -> list[OpenDataRow]:
     least = open_data_min_count()
     districts = {district.pk: district for district in District.objects.select_related("group")}
@@ -578,6 +599,8 @@ def _published(cells: dict[tuple[date, int], dict]) -> list[OpenDataRow]:
     ):
         district = districts[district_id]
         hidden = [name for name in COUNTS if 0 < figures[name] < least]
+        if _told_apart(figures):
+            hidden = [*WEIGHTS, *hidden]
         rows.append(
             OpenDataRow(
                 month=month,
@@ -585,11 +608,8 @@ def _published(cells: dict[tuple[date, int], dict]) -> list[OpenDataRow]:
                 district_th=district.name_th,
                 district_en=district.name_en,
                 group_code=district.group.code,
-                kg=figures["kg"],
-                meals=figures["meals"],
-                kgco2e=figures["kgco2e"],
                 suppressed=hidden,
-                **{name: None if name in hidden else figures[name] for name in COUNTS},
+                **{name: None if name in hidden else figures[name] for name in (*WEIGHTS, *COUNTS)},
             )
         )
     return rows

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -174,12 +175,14 @@ def build_report_export(*, export_id: int) -> ReportExport:
             status=ExportStatus.FAILED, error=error, finished_at=timezone.now()
         )
         raise
-    ReportExport.objects.filter(pk=export.pk).update(
+    made = ReportExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
         status=ExportStatus.DONE,
         steps_done=steps_total,
         file_name=name,
         finished_at=timezone.now(),
     )
+    if not made:  # the sweep gave it up meanwhile: its page says to ask again
+        export_storage().delete(name)
     export.refresh_from_db()
     return export
 
@@ -195,7 +198,8 @@ def sweep_report_exports(*, now: datetime | None = None) -> dict[str, int]:
     for pk in ids:
         enqueue_after_commit(BUILD_REPORT_EXPORT, pk)
     ran_out = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - LOST_AFTER
-    stopped = ReportExport.objects.filter(status=ExportStatus.RUNNING, started_at__lt=ran_out)
+    began_before = Q(started_at__lt=ran_out) | Q(started_at=None, created_at__lt=ran_out)
+    stopped = ReportExport.objects.filter(began_before, status=ExportStatus.RUNNING)
     failed = 0
     for export in stopped.only("pk", "language"):
         with translation.override(export.language):

@@ -300,9 +300,25 @@ def open_data(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": rows,
         "least": selectors.open_data_min_count(),
+        "least_donors": selectors.open_data_min_donors(),
         "query": urlencode({key: value for key, value in request.GET.items() if value}),
     }
     return render(request, "dashboard/open_data.html", context, status=400 if form.errors else 200)
+
+
+def _open_data_cells(row: selectors.OpenDataRow) -> list:
+    """A row of the CSV: weights to two places without separators, suppressed cells empty."""
+    weights = [getattr(row, name) for name in selectors.WEIGHTS]
+    counts = [getattr(row, name) for name in selectors.COUNTS]
+    return [
+        row.month.strftime("%Y-%m"),
+        row.district_code,
+        row.district_th,
+        row.district_en,
+        row.group_code,
+        *["" if kg is None else reports.two_places(kg).replace(",", "") for kg in weights],
+        *["" if count is None else count for count in counts],
+    ]
 
 
 def open_data_csv(request: HttpRequest) -> HttpResponse:
@@ -322,23 +338,7 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
             "kgco2e",
             *selectors.COUNTS,
         ],
-        [
-            [
-                row.month.strftime("%Y-%m"),
-                row.district_code,
-                row.district_th,
-                row.district_en,
-                row.group_code,
-                reports.two_places(row.kg).replace(",", ""),
-                reports.two_places(row.meals).replace(",", ""),
-                reports.two_places(row.kgco2e).replace(",", ""),
-                *[
-                    "" if getattr(row, name) is None else getattr(row, name)
-                    for name in selectors.COUNTS
-                ],
-            ]
-            for row in rows
-        ],
+        [_open_data_cells(row) for row in rows],
     )
     body = spreadsheets.as_csv([table], titles=False)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")

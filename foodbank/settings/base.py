@@ -101,7 +101,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+            # Only progress bars use it: a Redis that hangs delays a page by a quarter second.
+            "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
         }
     }
 
@@ -270,6 +271,11 @@ VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=14)
 
 # Stores: lots expiring within this many days are flagged on the store page.
 INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)
+
+# Open data: counts below the first are withheld; so are the weights of a district's month
+# given by fewer donors than the second, unless all of them may be named in publicity.
+FOODBANK_OPEN_DATA_MIN_COUNT = env.int("FOODBANK_OPEN_DATA_MIN_COUNT", default=5)
+FOODBANK_OPEN_DATA_MIN_DONORS = env.int("FOODBANK_OPEN_DATA_MIN_DONORS", default=3)
 
 # LOG_LEVEL holds for Django's own loggers too: Django gives "django" a level and a console
 # handler of its own (INFO, when DEBUG is on); here it has LOG_LEVEL and the root's handler,

@@ -205,6 +205,42 @@ def test_an_export_whose_worker_stopped_while_making_it_fails_in_its_language(se
     assert running.status == ExportStatus.RUNNING
 
 
+@pytest.mark.django_db
+def test_an_export_being_made_before_its_start_was_kept_is_failed_by_when_it_was_asked(
+    settings, city
+):
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + services.LOST_AFTER
+    old, recent = _asked(city, "en", ago=limit + SECOND), _asked(city, "en", ago=limit - SECOND)
+    ReportExport.objects.update(status=ExportStatus.RUNNING, started_at=None)
+    assert services.sweep_report_exports() == {"queued": 0, "failed": 1}
+    assert ReportExport.objects.get(pk=old.pk).status == ExportStatus.FAILED
+    assert ReportExport.objects.get(pk=recent.pk).status == ExportStatus.RUNNING
+
+
+@pytest.mark.django_db
+def test_an_export_given_up_while_it_was_made_stays_failed_and_keeps_no_file(
+    city, exports_dir, monkeypatch
+):
+    """The sweep fails it while its file is made (a worker slower than the time limit)."""
+    export = _asked(city, "en", ago=timedelta(0))
+    steps = services._report_steps
+
+    def then_the_sweep(where):
+        *first, (name, read) = steps(where)
+
+        def read_then_sweep():
+            read_so_far = read()
+            services.sweep_report_exports(now=timezone.now() + timedelta(days=1))
+            return read_so_far
+
+        return [*first, (name, read_then_sweep)]
+
+    monkeypatch.setattr(services, "_report_steps", then_the_sweep)
+    made = services.build_report_export(export_id=export.pk)
+    assert (made.status, made.file_name) == (ExportStatus.FAILED, "")
+    assert not any(exports_dir.rglob("*.csv"))
+
+
 @pytest.mark.worker
 def test_a_real_worker_makes_the_export(people, celery_worker, exports_dir):
     build_city(people)

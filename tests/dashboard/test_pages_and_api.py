@@ -272,13 +272,46 @@ def test_open_data_is_public_and_has_no_personal_data(api, city):
     }  # fmt: skip
 
 
-def test_open_data_suppresses_small_counts(api, city):
+def test_open_data_suppresses_small_counts_and_the_weights_of_too_few_donors(api, city):
+    """March in 1001: two donors, neither of whom agreed to be named."""
     rows = api.get("/api/v1/open-data/impact/").json()["results"]
     march = next(r for r in rows if (r["month"], r["district_code"]) == ("2025-03", "1001"))
-    assert march["kg"] == "1239.57"
+    assert (march["kg"], march["meals"], march["kgco2e"]) == (None, None, None)
     assert march["people_reached"] == 1500  # 1,500 people: large enough to publish
     assert (march["dropoffs"], march["donors"], march["households_helped"]) == (None, None, None)
-    assert set(march["suppressed"]) == {"dropoffs", "donors", "households_helped"}
+    assert set(march["suppressed"]) == {
+        "kg", "meals", "kgco2e", "dropoffs", "donors", "households_helped"
+    }  # fmt: skip
+
+
+def _gave(api, people, donors: list[bool], kg: str = "1") -> dict:
+    """Donors of district 1006 giving ``kg`` each, named in publicity or not; the month's row."""
+    for named in donors:
+        donor = DonorFactory(publicity_consent=named)
+        received(donor=donor, by=people.staff_b, lines=[line("bakery", kg)])
+    [row] = api.get("/api/v1/open-data/impact/").json()["results"]
+    return row
+
+
+@pytest.mark.parametrize(
+    ("donors", "published"),
+    [
+        ([False], False),
+        ([True], True),
+        ([True, False], False),
+        ([True, True], True),
+        ([False, False, False], True),  # at the threshold: no one's weight can be told
+    ],
+    ids=["one", "one-named", "two-one-named", "two-named", "three"],
+)
+def test_open_data_weights_are_published_from_three_donors_or_when_all_may_be_named(
+    api, people, donors, published
+):
+    row = _gave(api, people, donors)
+    given = Decimal(len(donors))
+    expected = (f"{given:.2f}", f"{given * Decimal('4.2'):.2f}") if published else (None, None)
+    assert (row["kg"], row["meals"]) == expected
+    assert ("kg" in row["suppressed"]) is not published
 
 
 def test_open_data_publishes_counts_at_the_threshold(api, people):
@@ -299,6 +332,13 @@ def test_open_data_chooses_months(api, city):
     assert api.get("/api/v1/open-data/impact/", {"from": "April"}).status_code == 400
 
 
+def test_open_data_csv_writes_weights_to_two_places_without_separators(api, people):
+    _gave(api, people, [False, False, False], kg="1000.5")
+    body = _browser().get("/open-data/impact.csv").content.decode("utf-8-sig")
+    [row] = csv.DictReader(io.StringIO(body))
+    assert (row["kg"], row["meals"], row["kgco2e"]) == ("3001.50", "12606.30", "7593.80")
+
+
 def test_open_data_page_and_csv_are_public_and_private(city):
     browser = _browser(language="en")
     page = browser.get("/open-data/").content.decode()
@@ -309,5 +349,6 @@ def test_open_data_page_and_csv_are_public_and_private(city):
         assert secret not in page
         assert secret not in body
     rows = list(csv.DictReader(io.StringIO(body)))
-    assert (rows[0]["month"], rows[0]["donors"]) == ("2025-03", "")
+    assert (rows[0]["month"], rows[0]["donors"], rows[0]["kg"]) == ("2025-03", "", "")
+    assert "not published" in page  # March in 1001: two donors, not named
     assert json.dumps(rows).count("1500") == 1

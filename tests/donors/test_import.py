@@ -92,6 +92,40 @@ def test_the_same_file_is_not_imported_twice(tmp_path, districts):
     assert DropOffLine.objects.count() == 5
 
 
+def test_a_refused_file_may_be_imported_again_taking_the_good_rows(tmp_path, districts):
+    """As the refused import's page says: nothing was written, so the file is not a duplicate."""
+    path = csv_file(tmp_path, [GOOD[0], "2024-03-01,9999,Siam Bakery,restaurant,bakery,1,,"])
+    with pytest.raises(CommandError, match="1 bad row"):
+        run(str(path))
+    out, _err = run(str(path), skip_bad_rows=True)
+    assert "Imported 1 line(s)" in out
+    statuses = DropOffImport.objects.order_by("pk").values_list("status", flat=True)
+    assert list(statuses) == [ImportStatus.FAILED, ImportStatus.DONE]
+    with pytest.raises(CommandError, match="already been imported"):
+        run(str(path), skip_bad_rows=True)
+    assert DropOffLine.objects.count() == 1
+
+
+class StoppedByHand(StringIO):
+    """Output that stops the command (as Ctrl-C does) when it reports rows written."""
+
+    def write(self, text: str) -> int:
+        if "rows written" in text:
+            raise KeyboardInterrupt
+        return super().write(text)
+
+
+def test_an_import_stopped_on_the_command_line_leaves_nothing_and_may_run_again(
+    tmp_path, districts
+):
+    path = csv_file(tmp_path, GOOD)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("import_dropoffs", str(path), stdout=StoppedByHand())
+    assert (DropOffImport.objects.count(), DropOff.objects.count()) == (0, 0)
+    out, _err = run(str(path))
+    assert "Imported 5 line(s)" in out
+
+
 def test_a_file_missing_columns_is_refused(tmp_path, districts):
     path = tmp_path / "bad.csv"
     path.write_text("date,kg\n2024-01-01,3\n")

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from donors.errors import DuplicateImport
 from donors.models import DropOff, DropOffImport, ImportStatus
 from donors.services import imports
 from tests.donors.test_import import GOOD, HEADER
@@ -37,15 +38,49 @@ def test_an_import_whose_task_was_never_sent_is_imported_by_the_sweep(
     lost = uploaded(1, ago=imports.LOST_AFTER + timedelta(seconds=1))
     recent = uploaded(2, ago=timedelta(minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert imports.sweep_waiting_imports() == 1
+        assert imports.sweep_waiting_imports() == {"queued": 1, "given_up": 0}
     assert (status_of(lost), lost.imported_lines) == (ImportStatus.DONE, len(GOOD) + 1)
-    assert status_of(recent) == ImportStatus.PENDING
+    assert (status_of(recent), lost.attempts) == (ImportStatus.PENDING, 1)
     assert DropOff.objects.count() == 4  # the file's three drop-offs, and its own line's
     later = timezone.now() + imports.LOST_AFTER
     with django_capture_on_commit_callbacks(execute=True):  # an imported file is left alone
-        assert imports.sweep_waiting_imports(now=later) == 1
+        assert imports.sweep_waiting_imports(now=later) == {"queued": 1, "given_up": 0}
     assert status_of(recent) == ImportStatus.DONE
     assert DropOff.objects.count() == 8
+    assert imports.run_import(dropoff_import_id=lost.pk).attempts == 1  # a run of nothing
+
+
+@pytest.mark.parametrize(
+    ("attempts", "ago", "given_up"),
+    [
+        (imports.MAX_ATTEMPTS - 1, timedelta(hours=1), False),
+        (imports.MAX_ATTEMPTS, timedelta(hours=1), True),  # its runs keep stopping
+        (0, imports.GIVE_UP_AFTER + timedelta(seconds=1), True),  # from long ago
+    ],
+    ids=["tried-twice", "tried-three-times", "a-day-old"],
+)
+@pytest.mark.django_db
+def test_an_import_whose_runs_keep_stopping_is_given_up_and_may_be_uploaded_again(
+    people, django_capture_on_commit_callbacks, attempts, ago, given_up
+):
+    stuck = uploaded(1, by=people.admin, ago=ago)
+    DropOffImport.objects.filter(pk=stuck.pk).update(attempts=attempts)
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        done = imports.sweep_waiting_imports()
+    assert done == {"queued": int(not given_up), "given_up": int(given_up)}
+    assert len(sent) == int(not given_up)
+    assert status_of(stuck) == (ImportStatus.FAILED if given_up else ImportStatus.PENDING)
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page.force_login(people.admin)
+    text = page.get(f"/imports/{stuck.pk}/").content.decode()
+    told = "run to the end and was given up. Nothing was imported: upload the file again."
+    assert (told in text) is given_up
+    if given_up:
+        again = uploaded(1, by=people.admin)
+        assert imports.run_import(dropoff_import_id=again.pk).status == ImportStatus.DONE
+    else:
+        with pytest.raises(DuplicateImport):
+            uploaded(1, by=people.admin)
 
 
 @pytest.mark.postgres
@@ -66,8 +101,11 @@ def test_a_second_run_leaves_alone_an_import_another_run_is_writing(committed_db
     first.start()
     try:
         assert held.wait(30)
-        second = imports.run_import(dropoff_import_id=started.pk)
-        assert (second.status, DropOff.objects.count()) == (ImportStatus.PENDING, 0)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")  # waiting would fail, not hang
+            second = imports.run_import(dropoff_import_id=started.pk)
+        assert (second.status, second.attempts) == (ImportStatus.PENDING, 0)
+        assert DropOff.objects.count() == 0
     finally:
         release.set()
         first.join()

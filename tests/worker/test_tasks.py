@@ -1,4 +1,7 @@
+import ast
+import importlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -8,9 +11,13 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from tests.conftest import wait_until
-from worker.celery import app
+from worker.celery import SWEPT_BY, app
 from worker.enqueue import enqueue_after_commit
 from worker.tasks import clear_expired_sessions
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+APPS = ("foodbank", "donors", "inventory", "points", "worker")
+SENDER = "enqueue_after_commit"
 
 
 def make_session(*, expires_in: timedelta) -> str:
@@ -36,14 +43,38 @@ def test_task_defaults_are_late_ack_json_and_retried_with_backoff():
     assert "clear-expired-sessions" in app.conf.beat_schedule
 
 
-@pytest.mark.parametrize(
-    "sweep",
-    ["sweep_impact", "sweep_receipt_emails", "sweep_imports", "sweep_report_exports"],
-)
-def test_each_task_sent_after_a_commit_has_a_scheduled_sweep(sweep):
-    """A send may fail (worker/enqueue.py): the sweep finds the work it left."""
-    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert f"worker.tasks.{sweep}" in scheduled
+def _tasks_sent_after_commit() -> dict[str, str]:
+    """Every task the project's code sends with ``enqueue_after_commit``, by where it is sent:
+    a name written there, or a module constant holding it."""
+    sent = {}
+    for path in (BASE_DIR / app_dir for app_dir in APPS):
+        for source in path.rglob("*.py"):
+            module = ".".join(source.relative_to(BASE_DIR).with_suffix("").parts)
+            for node in ast.walk(ast.parse(source.read_text())):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == SENDER:
+                    sent[f"{module}:{node.lineno}"] = _value(node.args[0], module)
+    return sent
+
+
+def _value(expression: ast.expr, module: str):
+    """A name written out, a constant (``IMPORT_DROPOFFS``) or one of another module's
+    (``imports.IMPORT_DROPOFFS``), as the module sees it."""
+    if isinstance(expression, ast.Constant):
+        return expression.value
+    if isinstance(expression, ast.Attribute):
+        return getattr(_value(expression.value, module), expression.attr)
+    assert isinstance(expression, ast.Name), ast.unparse(expression)
+    return getattr(importlib.import_module(module), expression.id)
+
+
+def test_each_task_sent_after_a_commit_has_a_scheduled_sweep():
+    """A send may fail (worker/enqueue.py): a sweep finds the work it left."""
+    sent = _tasks_sent_after_commit()
+    assert {where: name for where, name in sent.items() if name not in SWEPT_BY} == {}
+    assert set(sent.values()) == set(SWEPT_BY)  # and none is named there but never sent
+    for task, sweep in SWEPT_BY.items():
+        assert task in app.tasks
+        assert app.conf.beat_schedule[sweep]["task"] in app.tasks
 
 
 @pytest.mark.django_db

@@ -115,17 +115,18 @@ class MonthField(serializers.DateField):
 
 
 class OpenDataRowOutput(serializers.Serializer):
-    """One district in one month. Counts below the publication threshold are null and
-    named in ``suppressed``."""
+    """One district in one month. Counts below the publication threshold, and the weights
+    of fewer donors than its threshold (unless all may be named), are null and named in
+    ``suppressed``."""
 
     month = MonthField()
     district_code = serializers.CharField()
     district_th = serializers.CharField()
     district_en = serializers.CharField()
     group_code = serializers.CharField()
-    kg = Figure()
-    meals = Figure()
-    kgco2e = Figure()
+    kg = Figure(allow_null=True)
+    meals = Figure(allow_null=True)
+    kgco2e = Figure(allow_null=True)
     dropoffs = serializers.IntegerField(allow_null=True)
     donors = serializers.IntegerField(allow_null=True)
     people_reached = serializers.IntegerField(allow_null=True)
