@@ -48,12 +48,13 @@ READ_BODIES = ("application/json", "application/x-www-form-urlencoded")
 
 
 def carries_nul(request: HttpRequest) -> bool:
-    """Whether the query string, or a JSON or form body, holds a NUL character."""
+    """Whether the query string, or a JSON or form body, holds a NUL character (on the API,
+    any body: it takes no files, so a multipart body is fields only)."""
     query = request.META.get("QUERY_STRING", "").encode().lower()
     if any(spelling in query for spelling in NUL_SPELLINGS):
         return True
-    if request.content_type not in READ_BODIES:
-        return False  # uploads are read by their forms, which refuse such files
+    if request.content_type not in READ_BODIES and not request.path.startswith("/api/"):
+        return False  # the pages' uploads are read by their forms, which refuse such files
     body = request.body.lower()
     return any(spelling in body for spelling in NUL_SPELLINGS)
 

@@ -30,6 +30,16 @@ def test_a_nul_in_a_query_or_a_form_body_is_refused(api, client, people):
     assert client.get("/households/?q=%00").status_code == 400
 
 
+def test_a_nul_in_a_multipart_body_on_the_api_is_refused(api, people):
+    refused = api.as_user(people.staff_a).post(
+        "/api/v1/inventory/minimum-levels/",
+        {"district": "10\u000001", "item": "1", "quantity": "1"},
+        format="multipart",
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, "nul_character")
+    assert not MinimumLevel.objects.exists()
+
+
 def test_text_without_nul_goes_through(api, people):
     answer = api.as_user(people.admin).get("/api/v1/points/policy/?district=1001")
     assert answer.status_code == 200
