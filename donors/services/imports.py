@@ -66,6 +66,7 @@ LOST_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
 GIVE_UP_AFTER = timedelta(days=1)
 IMPORT_DROPOFFS = "worker.tasks.import_dropoffs"
+FILE_ONCE = "donors_dropoffimport_file_once"  # the constraint that a file is imported once
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,10 @@ def start_import(
                 skip_bad_rows=skip_bad_rows,
                 created_by=by,
             )
-    except IntegrityError as error:  # the same file uploaded at the same moment
-        raise duplicate from error
+    except IntegrityError as error:
+        if FILE_ONCE not in str(error):
+            raise
+        raise duplicate from error  # the same file uploaded at the same moment
 
 
 def progress_key(dropoff_import: DropOffImport) -> str:
@@ -430,11 +433,32 @@ def _waiting(dropoff_import_id: int) -> QuerySet[DropOffImport]:
 
 
 def _begin_run(dropoff_import_id: int) -> bool:
-    """Count a run of a waiting import; False when it is not waiting or another run has it."""
+    """Count a run of a waiting import; False when it is not waiting, another run has it, or
+    it is hopeless (given up here: a task put back each time its worker dies never waits
+    for the sweep)."""
+    with transaction.atomic():
+        found = _waiting(dropoff_import_id).only("pk", "attempts", "created_at").first()
+        if found is None:
+            return False
+        now = timezone.now()
+        if found.attempts >= MAX_ATTEMPTS or found.created_at < now - GIVE_UP_AFTER:
+            DropOffImport.objects.filter(pk=found.pk).update(
+                status=ImportStatus.FAILED, finished_at=now
+            )
+            return False
+        DropOffImport.objects.filter(pk=found.pk).update(attempts=F("attempts") + 1)
+    return True
+
+
+def give_up(dropoff_import_id: int) -> bool:
+    """Refuse a waiting import that no run is writing (its run was stopped), so that its
+    file may be uploaded again; whether it was."""
     with transaction.atomic():
         if not _waiting(dropoff_import_id).only("pk").exists():
             return False
-        DropOffImport.objects.filter(pk=dropoff_import_id).update(attempts=F("attempts") + 1)
+        DropOffImport.objects.filter(pk=dropoff_import_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
     return True
 
 
@@ -447,18 +471,8 @@ def sweep_waiting_imports(*, now: datetime | None = None) -> dict[str, int]:
     ).order_by("pk")
     hopeless = Q(attempts__gte=MAX_ATTEMPTS) | Q(created_at__lt=now - GIVE_UP_AFTER)
     stuck = list(waiting.filter(hopeless).values_list("pk", flat=True))
-    given_up = sum(_give_up(pk, now) for pk in stuck)
+    given_up = sum(give_up(pk) for pk in stuck)
     queued = list(waiting.exclude(hopeless).values_list("pk", flat=True))
     for pk in queued:
         enqueue_after_commit(IMPORT_DROPOFFS, pk)
     return {"queued": len(queued), "given_up": given_up}
-
-
-def _give_up(dropoff_import_id: int, now: datetime) -> int:
-    """Refuse a waiting import that no run is writing; 1 if it was."""
-    with transaction.atomic():
-        if not _waiting(dropoff_import_id).only("pk").exists():
-            return 0
-        return DropOffImport.objects.filter(pk=dropoff_import_id).update(
-            status=ImportStatus.FAILED, finished_at=now
-        )

@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -468,6 +468,17 @@ def open_data_min_donors() -> int:
     return settings.FOODBANK_OPEN_DATA_MIN_DONORS
 
 
+def open_data_dominance() -> Decimal:
+    """Nor are weights where all but the two largest donors gave less than this share of the
+    largest's (the p% rule): the second largest could tell the largest's within it."""
+    return Decimal(settings.FOODBANK_OPEN_DATA_DOMINANCE_PERCENT) / 100
+
+
+def last_closed_month(today: date) -> date:
+    """The last day of the month before ``today``'s: open data publishes ended months only."""
+    return today.replace(day=1) - timedelta(days=1)
+
+
 #: The counts that describe people or organisations, and so are suppressed when small.
 COUNTS = ("dropoffs", "donors", "people_reached", "households_helped")
 #: What the donors gave: suppressed together (meals and kgCO2e are kg times a factor).
@@ -506,11 +517,19 @@ def _month_range(start: date | None, end: date | None, field_name: str) -> Q:
 def open_data(*, date_from: date | None = None, date_to: date | None = None) -> list[OpenDataRow]:
     """Impact by district and month from the monthly rollups; whole months only.
 
-    ``date_from`` and ``date_to`` choose the months they fall in.
+    ``date_from`` and ``date_to`` choose the months they fall in. Only months that have
+    ended are published: a month still open changes between two readings, and the
+    difference would tell what one donor gave in between.
     """
+    closed = last_closed_month(timezone.localdate())
+    date_to = closed if date_to is None else min(date_to, closed)
     months = _month_range(date_from, date_to, "month")
     cells: dict[tuple[date, int], dict] = defaultdict(
-        lambda: dict.fromkeys(WEIGHTS, ZERO) | dict.fromkeys((*COUNTS, "unnamed"), 0)
+        lambda: (
+            dict.fromkeys(WEIGHTS, ZERO)
+            | dict.fromkeys((*COUNTS, "unnamed"), 0)
+            | {"largest": [ZERO, ZERO]}
+        )
     )
     for row in (
         ImpactMonthly.objects.filter(months)
@@ -537,6 +556,8 @@ def open_data(*, date_from: date | None = None, date_to: date | None = None) -> 
         .values_list("month", "district_id", "donors", "unnamed")
     ):
         cells[(month, district)].update(donors=count, unnamed=not_named)
+    for month, district, rank, given in _two_largest_donors(months):
+        cells[(month, district)]["largest"][rank - 1] = given
     # Whole months, as the rollups above: up to the end of ``date_to``'s month, not the day.
     distributed = _month_range(date_from, None, "distributed_on")
     if date_to is not None:
@@ -581,13 +602,33 @@ def _households_by_month(start: date | None, end: date | None) -> dict[tuple[dat
     return helped
 
 
+def _two_largest_donors(months: Q) -> QuerySet:
+    """(month, district, rank, kg) of the two donors who gave the most in each cell."""
+    rank = Window(
+        RowNumber(), partition_by=[F("month"), F("district_id")], order_by=F("given").desc()
+    )
+    return (
+        DonorActivityMonthly.objects.filter(months)
+        .order_by()
+        .values("month", "district_id", "donor_id")
+        .annotate(given=Sum("kg"))
+        .annotate(rank=rank)
+        .filter(rank__lte=2)
+        .values_list("month", "district_id", "rank", "given")
+    )
+
+
 def _told_apart(figures: dict) -> bool:
     """Whether the cell's weights would tell what a donor who may not be named gave."""
     if not figures["kg"]:
         return False
     if not figures["donors"]:  # weights without their donors: nothing says they may be shown
         return True
-    return figures["donors"] < open_data_min_donors() and figures["unnamed"] > 0
+    if not figures["unnamed"]:
+        return False
+    largest, second = figures["largest"]
+    rest = figures["kg"] - largest - second
+    return figures["donors"] < open_data_min_donors() or rest < open_data_dominance() * largest
 
 
 def _published(cells: dict[tuple[date, int], dict]) -> list[OpenDataRow]:

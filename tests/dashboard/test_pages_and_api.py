@@ -3,13 +3,13 @@
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from donors.selectors import ImpactFilter
 from foodbank.dashboard import reports, selectors, spreadsheets
@@ -285,10 +285,12 @@ def test_open_data_suppresses_small_counts_and_the_weights_of_too_few_donors(api
 
 
 def _gave(api, people, donors: list[bool], kg: str = "1") -> dict:
-    """Donors of district 1006 giving ``kg`` each, named in publicity or not; the month's row."""
-    for named in donors:
+    """Donors of district 1006 giving ``kg`` each last month, named in publicity or not (or
+    each its own weight, given as a list); the month's row."""
+    weights = kg if isinstance(kg, list) else [kg] * len(donors)
+    for named, given in zip(donors, weights, strict=True):
         donor = DonorFactory(publicity_consent=named)
-        received(donor=donor, by=people.staff_b, lines=[line("bakery", kg)])
+        received(donor=donor, by=people.staff_b, lines=[line("bakery", given)], at=last_month())
     [row] = api.get("/api/v1/open-data/impact/").json()["results"]
     return row
 
@@ -314,9 +316,16 @@ def test_open_data_weights_are_published_from_three_donors_or_when_all_may_be_na
     assert ("kg" in row["suppressed"]) is not published
 
 
+def last_month() -> datetime:
+    """A moment of the month before this one (Bangkok's), which open data publishes."""
+    return timezone.localtime().replace(day=1, hour=10) - timedelta(days=1)
+
+
 def test_open_data_publishes_counts_at_the_threshold(api, people):
     for _n in range(5):
-        received(donor=DonorFactory(), by=people.staff_b, lines=[line("bakery", "1")])
+        received(
+            donor=DonorFactory(), by=people.staff_b, lines=[line("bakery", "1")], at=last_month()
+        )
     rows = api.get("/api/v1/open-data/impact/").json()["results"]
     assert [(row["district_code"], row["donors"], row["dropoffs"]) for row in rows] == [
         ("1006", 5, 5)
@@ -330,6 +339,31 @@ def test_open_data_chooses_months(api, city):
         ("2025-04", "1006")
     ]
     assert api.get("/api/v1/open-data/impact/", {"from": "April"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("weights", "published"),
+    [
+        (["100", "90", "10"], True),  # the rest is a tenth of the largest: just enough
+        (["100", "90", "9.999"], False),  # the second largest would tell the largest's
+        (["100", "1", "0.001"], False),  # a donor's own gram tells the rest's weight
+    ],
+    ids=["a-tenth", "less", "a-gram"],
+)
+def test_open_data_weights_dominated_by_two_donors_are_withheld(api, people, weights, published):
+    row = _gave(api, people, [False] * len(weights), kg=weights)
+    assert (row["kg"] is not None, "kg" in row["suppressed"]) == (published, not published)
+    assert row["donors"] is None  # three donors: a count below five
+
+
+def test_open_data_publishes_ended_months_only(api, people):
+    """A month still open changes between two readings: the difference would tell a gift."""
+    received(donor=DonorFactory(), by=people.staff_b, lines=[line("bakery", "1")])
+    assert api.get("/api/v1/open-data/impact/").json()["results"] == []
+    this_month = timezone.localdate().isoformat()
+    answer = api.get("/api/v1/open-data/impact/", {"from": this_month, "to": this_month})
+    assert answer.json()["results"] == []
+    assert "1006" not in _browser().get("/open-data/impact.csv").content.decode("utf-8-sig")
 
 
 def test_open_data_csv_writes_weights_to_two_places_without_separators(api, people):

@@ -83,6 +83,24 @@ def test_an_import_whose_runs_keep_stopping_is_given_up_and_may_be_uploaded_agai
             uploaded(1, by=people.admin)
 
 
+@pytest.mark.parametrize(
+    ("attempts", "ago"),
+    [(imports.MAX_ATTEMPTS, timedelta(0)), (0, imports.GIVE_UP_AFTER + timedelta(seconds=1))],
+    ids=["tried-three-times", "a-day-old"],
+)
+@pytest.mark.django_db
+def test_a_hopeless_import_is_given_up_by_the_run_itself(districts, attempts, ago):
+    """A task put back each time its worker dies must not wait for the sweep to stop."""
+    stuck = uploaded(1, ago=ago)
+    DropOffImport.objects.filter(pk=stuck.pk).update(attempts=attempts)
+    ran = imports.run_import(dropoff_import_id=stuck.pk)
+    assert (ran.status, ran.attempts, DropOff.objects.count()) == (
+        ImportStatus.FAILED,
+        attempts,
+        0,
+    )
+
+
 @pytest.mark.postgres
 def test_a_second_run_leaves_alone_an_import_another_run_is_writing(committed_db, districts):
     started = uploaded(1)

@@ -17,7 +17,6 @@ from worker.tasks import clear_expired_sessions
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 APPS = ("foodbank", "donors", "inventory", "points", "worker")
-SENDER = "enqueue_after_commit"
 
 
 def make_session(*, expires_in: timedelta) -> str:
@@ -43,17 +42,24 @@ def test_task_defaults_are_late_ack_json_and_retried_with_backoff():
     assert "clear-expired-sessions" in app.conf.beat_schedule
 
 
+def _calls(attribute_or_name: set[str]):
+    """(module, call) for each call in the project's code of a function or method so named."""
+    for source in (path for app_dir in APPS for path in (BASE_DIR / app_dir).rglob("*.py")):
+        module = ".".join(source.relative_to(BASE_DIR).with_suffix("").parts)
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Call):
+                called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if called in attribute_or_name:
+                    yield module, node
+
+
 def _tasks_sent_after_commit() -> dict[str, str]:
     """Every task the project's code sends with ``enqueue_after_commit``, by where it is sent:
-    a name written there, or a module constant holding it."""
-    sent = {}
-    for path in (BASE_DIR / app_dir for app_dir in APPS):
-        for source in path.rglob("*.py"):
-            module = ".".join(source.relative_to(BASE_DIR).with_suffix("").parts)
-            for node in ast.walk(ast.parse(source.read_text())):
-                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == SENDER:
-                    sent[f"{module}:{node.lineno}"] = _value(node.args[0], module)
-    return sent
+    a name written there, or a constant holding it."""
+    return {
+        f"{module}:{call.lineno}": _value(call.args[0], module)
+        for module, call in _calls({"enqueue_after_commit"})
+    }
 
 
 def _value(expression: ast.expr, module: str):
@@ -72,6 +78,8 @@ def test_each_task_sent_after_a_commit_has_a_scheduled_sweep():
     sent = _tasks_sent_after_commit()
     assert {where: name for where, name in sent.items() if name not in SWEPT_BY} == {}
     assert set(sent.values()) == set(SWEPT_BY)  # and none is named there but never sent
+    # Nothing sends a task another way, which no sweep would stand behind.
+    assert [module for module, _call in _calls({"delay", "apply_async"})] == ["worker.enqueue"]
     for task, sweep in SWEPT_BY.items():
         assert task in app.tasks
         assert app.conf.beat_schedule[sweep]["task"] in app.tasks

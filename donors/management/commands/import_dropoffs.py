@@ -1,11 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from donors.errors import DuplicateImport
 from donors.models import ImportStatus
-from donors.services.imports import run_import, start_import
+from donors.services.imports import give_up, run_import, start_import
 from foodbank.accounts.models import User
 
 
@@ -28,18 +27,20 @@ class Command(BaseCommand):
             content = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
-        # One transaction: an import stopped here (Ctrl-C) leaves nothing, and may run again.
-        with transaction.atomic():
-            try:
-                started = start_import(
-                    file_name=file.name, content=content, by=user, skip_bad_rows=skip_bad_rows
-                )
-            except DuplicateImport as error:
-                raise CommandError(f"{file.name}: {error.message}") from error
+        try:
+            started = start_import(
+                file_name=file.name, content=content, by=user, skip_bad_rows=skip_bad_rows
+            )
+        except DuplicateImport as error:
+            raise CommandError(f"{file.name}: {error.message}") from error
+        try:
             finished = run_import(
                 dropoff_import_id=started.pk,
                 progress=lambda done: self.stdout.write(f"  {done} rows written"),
             )
+        except BaseException:  # Ctrl-C too: the import wrote nothing and may run again
+            give_up(started.pk)
+            raise
         for line, message in finished.problems:
             self.stderr.write(f"{file.name}, line {line}: {message}")
         if finished.status == ImportStatus.FAILED:

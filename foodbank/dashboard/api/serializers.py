@@ -115,9 +115,8 @@ class MonthField(serializers.DateField):
 
 
 class OpenDataRowOutput(serializers.Serializer):
-    """One district in one month. Counts below the publication threshold, and the weights
-    of fewer donors than its threshold (unless all may be named), are null and named in
-    ``suppressed``."""
+    """One district in one month. Counts below the publication threshold, and weights that
+    would tell what a donor who may not be named gave, are null and named in ``suppressed``."""
 
     month = MonthField()
     district_code = serializers.CharField()

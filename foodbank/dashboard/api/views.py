@@ -127,8 +127,10 @@ class OpenDataPagination(PageNumberPagination):
 
 
 class OpenDataView(APIView):
-    """Public, no sign-in: impact by district and month. Totals only; counts of drop-offs,
-    donors, people and households below the threshold are null (``suppressed``)."""
+    """Public, no sign-in: impact by district and month, for months that have ended. Totals
+    only; counts of drop-offs, donors, people and households below their threshold, and the
+    kg, meals and kgCO2e that would tell what a donor who may not be named gave (too few
+    donors, or one or two giving nearly all), are null and named in ``suppressed``."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
