@@ -488,7 +488,7 @@ WEIGHTS = ("kg", "meals", "kgco2e")
 @dataclass(frozen=True)
 class OpenDataRow:
     """Impact of one district in one month, safe to publish: totals only, small counts and
-    the weights of too few donors suppressed (``None``, named in ``suppressed``)."""
+    weights that would tell a donor's gift suppressed (``None``, named in ``suppressed``)."""
 
     month: date
     district_code: str
