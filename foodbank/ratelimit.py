@@ -14,9 +14,9 @@ When Redis does not answer, each process counts in its own memory instead, so a 
 holds per process (while Redis is down a client gets up to the limit from each web process,
 on top of what it had left in Redis), and a warning is logged (at most once a minute per
 process). The process asks Redis again only after ``REDIS_RETRY_SECONDS``: a Redis that
-hangs costs one request its timeout in that time, not every request.
-A broken limiter must not close the counters. Lockouts of repeated failed sign-ins are kept
-in the database by django-axes and do not depend on Redis.
+hangs costs one request its timeout in that time, not every request. A broken limiter must
+not close the counters. Lockouts of repeated failed sign-ins are kept in the database by
+django-axes and do not depend on Redis.
 """
 
 from __future__ import annotations

@@ -284,12 +284,11 @@ def test_open_data_suppresses_small_counts_and_the_weights_of_too_few_donors(api
     }  # fmt: skip
 
 
-def _gave(api, people, donors: list[bool], kg: str = "1") -> dict:
-    """Donors of district 1006 giving ``kg`` each last month, named in publicity or not (or
-    each its own weight, given as a list); the month's row."""
-    weights = kg if isinstance(kg, list) else [kg] * len(donors)
-    for named, given in zip(donors, weights, strict=True):
-        donor = DonorFactory(publicity_consent=named)
+def _gave(api, people, named: list[bool], weights: list[str] | None = None) -> dict:
+    """Donors of district 1006 giving last month, each named in publicity or not, each its
+    weight (1 kg unless given); the month's row."""
+    for may_be_named, given in zip(named, weights or ["1"] * len(named), strict=True):
+        donor = DonorFactory(publicity_consent=may_be_named)
         received(donor=donor, by=people.staff_b, lines=[line("bakery", given)], at=last_month())
     [row] = api.get("/api/v1/open-data/impact/").json()["results"]
     return row
@@ -351,7 +350,7 @@ def test_open_data_chooses_months(api, city):
     ids=["a-tenth", "less", "a-gram"],
 )
 def test_open_data_weights_dominated_by_two_donors_are_withheld(api, people, weights, published):
-    row = _gave(api, people, [False] * len(weights), kg=weights)
+    row = _gave(api, people, [False] * len(weights), weights)
     assert (row["kg"] is not None, "kg" in row["suppressed"]) == (published, not published)
     assert row["donors"] is None  # three donors: a count below five
 
@@ -367,7 +366,7 @@ def test_open_data_publishes_ended_months_only(api, people):
 
 
 def test_open_data_csv_writes_weights_to_two_places_without_separators(api, people):
-    _gave(api, people, [False, False, False], kg="1000.5")
+    _gave(api, people, [False] * 3, ["1000.5"] * 3)
     body = _browser().get("/open-data/impact.csv").content.decode("utf-8-sig")
     [row] = csv.DictReader(io.StringIO(body))
     assert (row["kg"], row["meals"], row["kgco2e"]) == ("3001.50", "12606.30", "7593.80")
