@@ -87,6 +87,10 @@ app.conf.beat_schedule = {
         "task": "worker.tasks.remove_old_exports",
         "schedule": crontab(minute=23),
     },
+    "publish-open-data": {
+        "task": "worker.tasks.publish_open_data",
+        "schedule": crontab(minute=53),
+    },
     "purge-idempotency-keys": {
         "task": "worker.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=41),

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from donors.services import impact, imports, receipts
 from foodbank import ledgers
+from foodbank.dashboard import open_data
 from foodbank.dashboard import services as dashboard
 from foodbank.idempotency.services import purge_expired_keys
 from inventory.services import alerts
@@ -119,6 +120,12 @@ def sweep_report_exports() -> dict[str, int]:
     """Queue exports whose task was never sent or was lost, and fail the ones whose worker
     stopped while making them; every five minutes."""
     return dashboard.sweep_report_exports()
+
+
+@shared_task
+def publish_open_data() -> list[str]:
+    """Publish the months of open data that are due; hourly. Returns them as YYYY-MM."""
+    return [f"{month:%Y-%m}" for month in open_data.publish_due_months()]
 
 
 @shared_task

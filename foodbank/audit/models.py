@@ -28,6 +28,7 @@ class Action(models.TextChoices):
     VOUCHER_LIMIT = "voucher_limit", _("Household limit set")
     DISTRICT_POLICY = "district_policy", _("District points policy set")
     NEED_BANDS = "need_bands", _("Need bands replaced")
+    OPEN_DATA_REVISED = "open_data_revised", _("Open data month published again")
     ADMIN_ADDED = "admin_added", _("Added in the admin")
     ADMIN_CHANGED = "admin_changed", _("Changed in the admin")
     ADMIN_DELETED = "admin_deleted", _("Deleted in the admin")

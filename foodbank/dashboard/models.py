@@ -1,13 +1,18 @@
-"""The one link the other apps lack: which registered households a surplus distribution reached.
+"""The dashboard's own tables: which registered households a surplus distribution reached,
+report exports made in the background, and the city's open data as it was published.
 
 A distribution records a community and a head count; the people in it are mostly not
-registered. When staff know that a registered household was among them, this row says so,
-so that a household reached by surplus and helped from the store counts once city-wide.
+registered. When staff know that a registered household was among them,
+``DistributionHousehold`` says so, so that a household reached by surplus and helped from
+the store counts once city-wide.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from donors.models.dropoffs import IMPACT, KG
 
 
 class DistributionHousehold(models.Model):
@@ -89,3 +94,67 @@ class ReportExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_format} export {self.pk} ({self.status})"
+
+
+class PublishedMonth(models.Model):
+    """A month of the city's open data, fixed when it was published.
+
+    Two readings of a month must never differ: the difference would tell what one donor
+    gave in between. So a month's figures are written down once, when it is published, and
+    read from here ever after; only a revision by hand, with its reason, replaces them.
+    """
+
+    month = models.DateField(_("month"), unique=True)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    revised_at = models.DateTimeField(_("revised at"), null=True, blank=True)
+    revision_reason = models.CharField(_("reason for the revision"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = _("published month of open data")
+        verbose_name_plural = _("published months of open data")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="%(app_label)s_%(class)s_first_of_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revised_at__isnull=True) | ~models.Q(revision_reason=""),
+                name="%(app_label)s_%(class)s_revision_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class PublishedCell(models.Model):
+    """One district's figures in a published month, as published: ``None`` where withheld
+    (a count too small to publish, or weights that would tell what a donor gave)."""
+
+    publication = models.ForeignKey(PublishedMonth, on_delete=models.CASCADE, related_name="cells")
+    district = models.ForeignKey("districts.District", on_delete=models.PROTECT, related_name="+")
+    kg = models.DecimalField(**KG | {"max_digits": 18}, null=True)
+    meals = models.DecimalField(**IMPACT | {"max_digits": 30}, null=True)
+    kgco2e = models.DecimalField(**IMPACT | {"max_digits": 30}, null=True)
+    dropoffs = models.PositiveIntegerField(null=True)
+    donors = models.PositiveIntegerField(null=True)
+    people_reached = models.PositiveBigIntegerField(null=True)
+    households_helped = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["publication", "district"]
+        verbose_name = _("published open-data cell")
+        verbose_name_plural = _("published open-data cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "district"], name="%(app_label)s_%(class)s_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kg__isnull=True, meals__isnull=True, kgco2e__isnull=True)
+                | models.Q(kg__isnull=False, meals__isnull=False, kgco2e__isnull=False),
+                name="%(app_label)s_%(class)s_weights_withheld_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} {self.district_id}"

@@ -14,18 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber, TruncMonth, TruncWeek
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from donors.models import (
-    Distribution,
-    DonorActivityMonthly,
-    DropOffMonthly,
     ImpactDaily,
-    ImpactMonthly,
 )
 from donors.selectors import (
     ImpactFilter,
@@ -48,21 +43,21 @@ ZERO = Decimal("0")
 # -- period and place ---------------------------------------------------------------------
 
 
-def _local_midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
-def _during(where: ImpactFilter, moment: str) -> Q:
+def during(where: ImpactFilter, moment: str) -> Q:
     """Timestamps ``moment`` on the period's local days (the city's calendar)."""
     period = Q()
     if where.date_from is not None:
-        period &= Q(**{f"{moment}__gte": _local_midnight(where.date_from)})
+        period &= Q(**{f"{moment}__gte": local_midnight(where.date_from)})
     if where.date_to is not None:
-        period &= Q(**{f"{moment}__lt": _local_midnight(where.date_to + timedelta(days=1))})
+        period &= Q(**{f"{moment}__lt": local_midnight(where.date_to + timedelta(days=1))})
     return period
 
 
-def _on_days(where: ImpactFilter, day: str) -> Q:
+def on_days(where: ImpactFilter, day: str) -> Q:
     period = Q()
     if where.date_from is not None:
         period &= Q(**{f"{day}__gte": where.date_from})
@@ -108,7 +103,7 @@ def _store_households(where: ImpactFilter) -> QuerySet:
     """Households whose voucher was handed over at a counter in the period."""
     return (
         Redemption.objects.filter(
-            _during(where, "redeemed_at"), _in_place(where, "voucher__district")
+            during(where, "redeemed_at"), _in_place(where, "voucher__district")
         )
         .order_by()
         .values("voucher__household_id")
@@ -119,7 +114,7 @@ def _surplus_households(where: ImpactFilter) -> QuerySet:
     """Registered households recorded among the people a distribution reached."""
     return (
         DistributionHousehold.objects.filter(
-            _on_days(where, "distribution__distributed_on"),
+            on_days(where, "distribution__distributed_on"),
             _in_place(where, "distribution__district"),
         )
         .order_by()
@@ -155,7 +150,7 @@ def grant_entries(where: ImpactFilter) -> QuerySet[PointsEntry]:
         kind=EntryKind.CORRECTION, refers_to__kind=EntryKind.GRANT
     )
     return PointsEntry.objects.filter(
-        granted, _during(where, "created_at"), _in_place(where, "household__district")
+        granted, during(where, "created_at"), _in_place(where, "household__district")
     )
 
 
@@ -167,7 +162,7 @@ def points_granted(where: ImpactFilter) -> int:
 def redeemed_vouchers(where: ImpactFilter) -> QuerySet[Voucher]:
     """The vouchers handed over at a counter in the period."""
     return Voucher.objects.filter(
-        _during(where, "redemption__redeemed_at"),
+        during(where, "redemption__redeemed_at"),
         _in_place(where, "district"),
         redemption__isnull=False,
     )
@@ -230,7 +225,7 @@ def by_month(where: ImpactFilter) -> list[Row]:
 
 def by_week(where: ImpactFilter) -> list[Row]:
     """Totals per ISO week (``key`` is the week's Monday) from the daily rollups."""
-    cells = ImpactDaily.objects.filter(_on_days(where, "day"), _in_place(where, "district"))
+    cells = ImpactDaily.objects.filter(on_days(where, "day"), _in_place(where, "district"))
     if where.category_id is not None:
         cells = cells.filter(category_id=where.category_id)
     weeks = (
@@ -241,9 +236,9 @@ def by_week(where: ImpactFilter) -> list[Row]:
     )
     return [
         Row(
-            key=_as_date(row["week"]).isoformat(),
-            name_th=_as_date(row["week"]).isoformat(),
-            name_en=_as_date(row["week"]).isoformat(),
+            key=as_date(row["week"]).isoformat(),
+            name_th=as_date(row["week"]).isoformat(),
+            name_en=as_date(row["week"]).isoformat(),
             kg=row["kg"],
             meals=row["meals"],
             kgco2e=row["kgco2e"],
@@ -253,7 +248,7 @@ def by_week(where: ImpactFilter) -> list[Row]:
     ]
 
 
-def _as_date(value: date | datetime) -> date:
+def as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
@@ -452,205 +447,3 @@ def _suggested_transfers(covers: list[StockCover]) -> list[SuggestedTransfer]:
                     SuggestedTransfer(districts[giver], districts[needy], points, together)
                 )
     return suggestions
-
-
-# -- open data ----------------------------------------------------------------------------
-
-
-def open_data_min_count() -> int:
-    """Counts of people, households, donors and drop-offs below this are not published."""
-    return settings.FOODBANK_OPEN_DATA_MIN_COUNT
-
-
-def open_data_min_donors() -> int:
-    """The weights given by fewer donors than this are not published, unless every one of
-    them agreed to be named in publicity: one donor's weight, or two's, could be told."""
-    return settings.FOODBANK_OPEN_DATA_MIN_DONORS
-
-
-def open_data_dominance() -> Decimal:
-    """Nor are weights where all but the two largest donors gave less than this share of the
-    largest's (the p% rule): the second largest could tell the largest's within it."""
-    return Decimal(settings.FOODBANK_OPEN_DATA_DOMINANCE_PERCENT) / 100
-
-
-def last_closed_month(today: date) -> date:
-    """The last day of the month before ``today``'s: open data publishes ended months only."""
-    return today.replace(day=1) - timedelta(days=1)
-
-
-#: The counts that describe people or organisations, and so are suppressed when small.
-COUNTS = ("dropoffs", "donors", "people_reached", "households_helped")
-#: What the donors gave: suppressed together (meals and kgCO2e are kg times a factor).
-WEIGHTS = ("kg", "meals", "kgco2e")
-
-
-@dataclass(frozen=True)
-class OpenDataRow:
-    """Impact of one district in one month, safe to publish: totals only, small counts and
-    weights that would tell a donor's gift suppressed (``None``, named in ``suppressed``)."""
-
-    month: date
-    district_code: str
-    district_th: str
-    district_en: str
-    group_code: str
-    kg: Decimal | None
-    meals: Decimal | None
-    kgco2e: Decimal | None
-    dropoffs: int | None
-    donors: int | None
-    people_reached: int | None
-    households_helped: int | None
-    suppressed: list[str]
-
-
-def _month_range(start: date | None, end: date | None, field_name: str) -> Q:
-    period = Q()
-    if start is not None:
-        period &= Q(**{f"{field_name}__gte": start.replace(day=1)})
-    if end is not None:
-        period &= Q(**{f"{field_name}__lte": end})
-    return period
-
-
-def open_data(*, date_from: date | None = None, date_to: date | None = None) -> list[OpenDataRow]:
-    """Impact by district and month from the monthly rollups; whole months only.
-
-    ``date_from`` and ``date_to`` choose the months they fall in. Only months that have
-    ended are published: a month still open changes between two readings, and the
-    difference would tell what one donor gave in between.
-    """
-    closed = last_closed_month(timezone.localdate())
-    date_to = closed if date_to is None else min(date_to, closed)
-    months = _month_range(date_from, date_to, "month")
-    cells: dict[tuple[date, int], dict] = defaultdict(
-        lambda: (
-            dict.fromkeys(WEIGHTS, ZERO)
-            | dict.fromkeys((*COUNTS, "unnamed"), 0)
-            | {"largest": [ZERO, ZERO]}
-        )
-    )
-    for row in (
-        ImpactMonthly.objects.filter(months)
-        .order_by()
-        .values("month", "district_id")
-        .annotate(kg=Sum("kg"), meals=Sum("meals"), kgco2e=Sum("kgco2e"))
-    ):
-        cells[(row["month"], row["district_id"])].update(
-            kg=row["kg"], meals=row["meals"], kgco2e=row["kgco2e"]
-        )
-    for month, district, count in DropOffMonthly.objects.filter(months).values_list(
-        "month", "district_id", "dropoff_count"
-    ):
-        cells[(month, district)]["dropoffs"] = count
-    unnamed = Q(donor__publicity_consent=False)
-    for month, district, count, not_named in (
-        DonorActivityMonthly.objects.filter(months)
-        .order_by()
-        .values("month", "district_id")
-        .annotate(
-            donors=Count("donor_id", distinct=True),
-            unnamed=Count("donor_id", distinct=True, filter=unnamed),
-        )
-        .values_list("month", "district_id", "donors", "unnamed")
-    ):
-        cells[(month, district)].update(donors=count, unnamed=not_named)
-    for month, district, rank, given in _two_largest_donors(months):
-        cells[(month, district)]["largest"][rank - 1] = given
-    # Whole months, as the rollups above: up to the end of ``date_to``'s month, not the day.
-    distributed = _month_range(date_from, None, "distributed_on")
-    if date_to is not None:
-        distributed &= Q(distributed_on__lte=_last_of_month(date_to))
-    for month, district, people in (
-        Distribution.objects.filter(distributed)
-        .annotate(month=TruncMonth("distributed_on"))
-        .order_by()
-        .values("month", "district_id")
-        .annotate(people=Sum("people_reached"))
-        .values_list("month", "district_id", "people")
-    ):
-        cells[(_as_date(month), district)]["people_reached"] = people
-    for (month, district), households in _households_by_month(date_from, date_to).items():
-        cells[(month, district)]["households_helped"] = len(households)
-    return _published(cells)
-
-
-def _last_of_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=31)).replace(day=1) - timedelta(days=1)
-
-
-def _households_by_month(start: date | None, end: date | None) -> dict[tuple[date, int], set[int]]:
-    """Households helped per district and month, from the store and by surplus, each once."""
-    where = ImpactFilter(
-        date_from=start.replace(day=1) if start else None,
-        date_to=_last_of_month(end) if end else None,
-    )
-    helped: dict[tuple[date, int], set[int]] = defaultdict(set)
-    store = (
-        Redemption.objects.filter(_during(where, "redeemed_at"))
-        .annotate(month=TruncMonth("redeemed_at", tzinfo=timezone.get_default_timezone()))
-        .values_list("month", "voucher__district_id", "voucher__household_id")
-    )
-    surplus = (
-        DistributionHousehold.objects.filter(_on_days(where, "distribution__distributed_on"))
-        .annotate(month=TruncMonth("distribution__distributed_on"))
-        .values_list("month", "distribution__district_id", "household_id")
-    )
-    for month, district, household in [*store, *surplus]:
-        helped[(_as_date(month), district)].add(household)
-    return helped
-
-
-def _two_largest_donors(months: Q) -> QuerySet:
-    """(month, district, rank, kg) of the two donors who gave the most in each cell."""
-    rank = Window(
-        RowNumber(), partition_by=[F("month"), F("district_id")], order_by=F("given").desc()
-    )
-    return (
-        DonorActivityMonthly.objects.filter(months)
-        .order_by()
-        .values("month", "district_id", "donor_id")
-        .annotate(given=Sum("kg"))
-        .annotate(rank=rank)
-        .filter(rank__lte=2)
-        .values_list("month", "district_id", "rank", "given")
-    )
-
-
-def _told_apart(figures: dict) -> bool:
-    """Whether the cell's weights would tell what a donor who may not be named gave."""
-    if not figures["kg"]:
-        return False
-    if not figures["donors"]:  # weights without their donors: nothing says they may be shown
-        return True
-    if not figures["unnamed"]:
-        return False
-    largest, second = figures["largest"]
-    rest = figures["kg"] - largest - second
-    return figures["donors"] < open_data_min_donors() or rest < open_data_dominance() * largest
-
-
-def _published(cells: dict[tuple[date, int], dict]) -> list[OpenDataRow]:
-    least = open_data_min_count()
-    districts = {district.pk: district for district in District.objects.select_related("group")}
-    rows = []
-    for (month, district_id), figures in sorted(
-        cells.items(), key=lambda cell: (cell[0][0], districts[cell[0][1]].code)
-    ):
-        district = districts[district_id]
-        hidden = [name for name in COUNTS if 0 < figures[name] < least]
-        if _told_apart(figures):
-            hidden = [*WEIGHTS, *hidden]
-        rows.append(
-            OpenDataRow(
-                month=month,
-                district_code=district.code,
-                district_th=district.name_th,
-                district_en=district.name_en,
-                group_code=district.group.code,
-                suppressed=hidden,
-                **{name: None if name in hidden else figures[name] for name in (*WEIGHTS, *COUNTS)},
-            )
-        )
-    return rows

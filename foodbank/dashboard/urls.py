@@ -21,6 +21,6 @@ urlpatterns = [
         views.households_reached,
         name="households-reached",
     ),
-    path("open-data/", views.open_data, name="open-data"),
+    path("open-data/", views.open_data_page, name="open-data"),
     path("open-data/impact.csv", views.open_data_csv, name="open-data-csv"),
 ]

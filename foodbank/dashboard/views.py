@@ -26,7 +26,7 @@ from foodbank.accounts.scoping import scope_to_district
 from foodbank.districts.models import District, DistrictGroup
 from foodbank.web.submit import submitted
 
-from . import charts, reports, selectors, services, spreadsheets
+from . import charts, open_data, reports, selectors, services, spreadsheets
 from .forms import MEASURES, DashboardFilterForm, HouseholdsReachedForm, OpenDataFilterForm
 from .models import ExportFormat, ExportStatus, ReportExport
 
@@ -289,27 +289,28 @@ def _open_data_rows(request: HttpRequest) -> tuple[OpenDataFilterForm, list]:
     if form.is_bound and not form.is_valid():
         return form, []
     period = form.cleaned_data if form.is_bound else {}
-    rows = selectors.open_data(date_from=period.get("date_from"), date_to=period.get("date_to"))
+    rows = open_data.open_data(date_from=period.get("date_from"), date_to=period.get("date_to"))
     return form, rows
 
 
-def open_data(request: HttpRequest) -> HttpResponse:
+def open_data_page(request: HttpRequest) -> HttpResponse:
     """Public: impact by district and month, no personal data, small counts suppressed."""
     form, rows = _open_data_rows(request)
     context = {
         "form": form,
         "rows": rows,
-        "least": selectors.open_data_min_count(),
-        "least_donors": selectors.open_data_min_donors(),
+        "least": open_data.min_count(),
+        "least_donors": open_data.min_donors(),
+        "delay": open_data.delay_days(),
         "query": urlencode({key: value for key, value in request.GET.items() if value}),
     }
     return render(request, "dashboard/open_data.html", context, status=400 if form.errors else 200)
 
 
-def _open_data_cells(row: selectors.OpenDataRow) -> list:
+def _open_data_cells(row: open_data.OpenDataRow) -> list:
     """A row of the CSV: weights to two places without separators, suppressed cells empty."""
-    weights = [getattr(row, name) for name in selectors.WEIGHTS]
-    counts = [getattr(row, name) for name in selectors.COUNTS]
+    weights = [getattr(row, name) for name in open_data.WEIGHTS]
+    counts = [getattr(row, name) for name in open_data.COUNTS]
     return [
         row.month.strftime("%Y-%m"),
         row.district_code,
@@ -318,6 +319,7 @@ def _open_data_cells(row: selectors.OpenDataRow) -> list:
         row.group_code,
         *["" if kg is None else reports.two_places(kg).replace(",", "") for kg in weights],
         *["" if count is None else count for count in counts],
+        row.published_on.isoformat(),
     ]
 
 
@@ -336,7 +338,8 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
             "kg",
             "meals",
             "kgco2e",
-            *selectors.COUNTS,
+            *open_data.COUNTS,
+            "published_on",
         ],
         [_open_data_cells(row) for row in rows],
     )

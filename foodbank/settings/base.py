@@ -275,9 +275,11 @@ INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)
 # Open data: counts below the first are withheld; so are the weights of a district's month
 # given by fewer donors than the second, or where all but the two largest donors gave less
 # than the third's percentage of the largest's, unless all of them may be named in publicity.
+# A month is published this many days after it ends, and its figures are then fixed.
 FOODBANK_OPEN_DATA_MIN_COUNT = env.int("FOODBANK_OPEN_DATA_MIN_COUNT", default=5)
 FOODBANK_OPEN_DATA_MIN_DONORS = env.int("FOODBANK_OPEN_DATA_MIN_DONORS", default=3)
 FOODBANK_OPEN_DATA_DOMINANCE_PERCENT = env.int("FOODBANK_OPEN_DATA_DOMINANCE_PERCENT", default=10)
+FOODBANK_OPEN_DATA_DELAY_DAYS = env.int("FOODBANK_OPEN_DATA_DELAY_DAYS", default=7)
 
 # LOG_LEVEL holds for Django's own loggers too: Django gives "django" a level and a console
 # handler of its own (INFO, when DEBUG is on); here it has LOG_LEVEL and the root's handler,

@@ -2,19 +2,17 @@
 
 import csv
 import io
-import json
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from donors.selectors import ImpactFilter
 from foodbank.dashboard import reports, selectors, spreadsheets
 from foodbank.dashboard.models import DistributionHousehold
-from tests.donors.factories import DonorFactory, line, received
 
 from .factories import build_city
 
@@ -252,136 +250,3 @@ def test_staff_record_households_reached_on_the_page(city):
     refused = browser.post(url, {"national_ids": "0000000000000"})
     assert "Line 1" in refused.content.decode()
     assert _browser(city.people.staff_b).get(url).status_code == 404
-
-
-# -- open data ----------------------------------------------------------------------------
-
-PERSONAL = ("Pranee", "Sukjai", "Boonmee", "0812345678", "Somchai", "Chinatown", "Wat Chana")
-
-
-def test_open_data_is_public_and_has_no_personal_data(api, city):
-    response = api.get("/api/v1/open-data/impact/")
-    assert response.status_code == 200
-    text = response.content.decode()
-    for secret in (*PERSONAL, city.h1_id, city.h1.national_id_masked, "staff_a", "admin"):
-        assert secret not in text
-    rows = response.json()["results"]
-    assert set(rows[0]) == {
-        "month", "district_code", "district_th", "district_en", "group_code", "kg", "meals",
-        "kgco2e", "dropoffs", "donors", "people_reached", "households_helped", "suppressed",
-    }  # fmt: skip
-
-
-def test_open_data_suppresses_small_counts_and_the_weights_of_too_few_donors(api, city):
-    """March in 1001: two donors, neither of whom agreed to be named."""
-    rows = api.get("/api/v1/open-data/impact/").json()["results"]
-    march = next(r for r in rows if (r["month"], r["district_code"]) == ("2025-03", "1001"))
-    assert (march["kg"], march["meals"], march["kgco2e"]) == (None, None, None)
-    assert march["people_reached"] == 1500  # 1,500 people: large enough to publish
-    assert (march["dropoffs"], march["donors"], march["households_helped"]) == (None, None, None)
-    assert set(march["suppressed"]) == {
-        "kg", "meals", "kgco2e", "dropoffs", "donors", "households_helped"
-    }  # fmt: skip
-
-
-def _gave(api, people, named: list[bool], weights: list[str] | None = None) -> dict:
-    """Donors of district 1006 giving last month, each named in publicity or not, each its
-    weight (1 kg unless given); the month's row."""
-    for may_be_named, given in zip(named, weights or ["1"] * len(named), strict=True):
-        donor = DonorFactory(publicity_consent=may_be_named)
-        received(donor=donor, by=people.staff_b, lines=[line("bakery", given)], at=last_month())
-    [row] = api.get("/api/v1/open-data/impact/").json()["results"]
-    return row
-
-
-@pytest.mark.parametrize(
-    ("donors", "published"),
-    [
-        ([False], False),
-        ([True], True),
-        ([True, False], False),
-        ([True, True], True),
-        ([False, False, False], True),  # at the threshold: no one's weight can be told
-    ],
-    ids=["one", "one-named", "two-one-named", "two-named", "three"],
-)
-def test_open_data_weights_are_published_from_three_donors_or_when_all_may_be_named(
-    api, people, donors, published
-):
-    row = _gave(api, people, donors)
-    given = Decimal(len(donors))
-    expected = (f"{given:.2f}", f"{given * Decimal('4.2'):.2f}") if published else (None, None)
-    assert (row["kg"], row["meals"]) == expected
-    assert ("kg" in row["suppressed"]) is not published
-
-
-def last_month() -> datetime:
-    """A moment of the month before this one (Bangkok's), which open data publishes."""
-    return timezone.localtime().replace(day=1, hour=10) - timedelta(days=1)
-
-
-def test_open_data_publishes_counts_at_the_threshold(api, people):
-    for _n in range(5):
-        received(
-            donor=DonorFactory(), by=people.staff_b, lines=[line("bakery", "1")], at=last_month()
-        )
-    rows = api.get("/api/v1/open-data/impact/").json()["results"]
-    assert [(row["district_code"], row["donors"], row["dropoffs"]) for row in rows] == [
-        ("1006", 5, 5)
-    ]
-    assert rows[0]["suppressed"] == []
-
-
-def test_open_data_chooses_months(api, city):
-    rows = api.get("/api/v1/open-data/impact/", {"from": "2025-04-30", "to": "2025-04-30"})
-    assert [(r["month"], r["district_code"]) for r in rows.json()["results"]] == [
-        ("2025-04", "1006")
-    ]
-    assert api.get("/api/v1/open-data/impact/", {"from": "April"}).status_code == 400
-
-
-@pytest.mark.parametrize(
-    ("weights", "published"),
-    [
-        (["100", "90", "10"], True),  # the rest is a tenth of the largest: just enough
-        (["100", "90", "9.999"], False),  # the second largest would tell the largest's
-        (["100", "1", "0.001"], False),  # a donor's own gram tells the rest's weight
-    ],
-    ids=["a-tenth", "less", "a-gram"],
-)
-def test_open_data_weights_dominated_by_two_donors_are_withheld(api, people, weights, published):
-    row = _gave(api, people, [False] * len(weights), weights)
-    assert (row["kg"] is not None, "kg" in row["suppressed"]) == (published, not published)
-    assert row["donors"] is None  # three donors: a count below five
-
-
-def test_open_data_publishes_ended_months_only(api, people):
-    """A month still open changes between two readings: the difference would tell a gift."""
-    received(donor=DonorFactory(), by=people.staff_b, lines=[line("bakery", "1")])
-    assert api.get("/api/v1/open-data/impact/").json()["results"] == []
-    this_month = timezone.localdate().isoformat()
-    answer = api.get("/api/v1/open-data/impact/", {"from": this_month, "to": this_month})
-    assert answer.json()["results"] == []
-    assert "1006" not in _browser().get("/open-data/impact.csv").content.decode("utf-8-sig")
-
-
-def test_open_data_csv_writes_weights_to_two_places_without_separators(api, people):
-    _gave(api, people, [False] * 3, ["1000.5"] * 3)
-    body = _browser().get("/open-data/impact.csv").content.decode("utf-8-sig")
-    [row] = csv.DictReader(io.StringIO(body))
-    assert (row["kg"], row["meals"], row["kgco2e"]) == ("3001.50", "12606.30", "7593.80")
-
-
-def test_open_data_page_and_csv_are_public_and_private(city):
-    browser = _browser(language="en")
-    page = browser.get("/open-data/").content.decode()
-    assert "Phra Nakhon" in page
-    assert "&lt;5" in page
-    body = browser.get("/open-data/impact.csv").content.decode("utf-8-sig")
-    for secret in (*PERSONAL, city.h1_id):
-        assert secret not in page
-        assert secret not in body
-    rows = list(csv.DictReader(io.StringIO(body)))
-    assert (rows[0]["month"], rows[0]["donors"], rows[0]["kg"]) == ("2025-03", "", "")
-    assert "not published" in page  # March in 1001: two donors, not named
-    assert json.dumps(rows).count("1500") == 1

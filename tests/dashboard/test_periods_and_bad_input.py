@@ -1,6 +1,5 @@
 """Figures over open-ended and partial periods, and periods no calendar can hold."""
 
-from datetime import date
 
 import pytest
 
@@ -29,17 +28,6 @@ def test_points_redeemed_without_a_period_counts_only_vouchers_handed_over(api, 
     assert selectors.points_redeemed(ImpactFilter()) == 80
     body = api.as_user(city.people.admin).get("/api/v1/impact/dashboard/").json()
     assert body["figures"]["points_redeemed"] == 80
-
-
-def test_open_data_counts_people_reached_over_the_whole_last_month(city):
-    # The distribution of 12 March reached 1,500 people; 11 March falls in March too.
-    (march,) = [
-        row
-        for row in selectors.open_data(date_from=date(2025, 3, 1), date_to=date(2025, 3, 11))
-        if row.district_code == "1001"
-    ]
-    assert march.people_reached == 1500
-    assert march.kg == selectors.open_data(date_to=date(2025, 3, 31))[0].kg
 
 
 @pytest.mark.parametrize(

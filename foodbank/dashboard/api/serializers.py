@@ -131,6 +131,7 @@ class OpenDataRowOutput(serializers.Serializer):
     people_reached = serializers.IntegerField(allow_null=True)
     households_helped = serializers.IntegerField(allow_null=True)
     suppressed = serializers.ListField(child=serializers.CharField())
+    published_on = serializers.DateField(help_text="the day the month was published or revised")
 
 
 class HouseholdsReachedInput(serializers.Serializer):

@@ -20,7 +20,7 @@ from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import allow_roles, signed_in_user
 from foodbank.accounts.scoping import scope_to_district
 
-from .. import reports, selectors, services
+from .. import open_data, reports, selectors, services
 from . import serializers as s
 
 VIEWERS = allow_roles(Role.ADMIN, Role.DISTRICT_STAFF)
@@ -127,10 +127,12 @@ class OpenDataPagination(PageNumberPagination):
 
 
 class OpenDataView(APIView):
-    """Public, no sign-in: impact by district and month, for months that have ended. Totals
-    only; counts of drop-offs, donors, people and households below their threshold, and the
-    kg, meals and kgCO2e that would tell what a donor who may not be named gave (too few
-    donors, or one or two giving nearly all), are null and named in ``suppressed``."""
+    """Public, no sign-in: impact by district and month, for the months published. A month
+    is published a week after it ends (``FOODBANK_OPEN_DATA_DELAY_DAYS``) and then does not
+    change unless an administrator revises it (``published_on`` says when). Totals only;
+    counts of drop-offs, donors, people and households below their threshold, and the kg,
+    meals and kgCO2e that would tell what a donor who may not be named gave (too few donors,
+    or one or two giving nearly all), are null and named in ``suppressed``."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -149,7 +151,7 @@ class OpenDataView(APIView):
     def get(self, request: Request) -> Response:
         query = s.OpenDataQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = selectors.open_data(**query.validated_data)
+        rows = open_data.open_data(**query.validated_data)
         pages = self.pagination_class()
         page = pages.paginate_queryset(rows, request, view=self)
         return pages.get_paginated_response(s.OpenDataRowOutput(page, many=True).data)
