@@ -8,8 +8,8 @@ from django.conf import settings
 
 from donors.services import impact, imports, receipts
 from foodbank import ledgers
-from foodbank.dashboard import open_data
 from foodbank.dashboard import services as dashboard
+from foodbank.dashboard.open_data import services as open_data
 from foodbank.idempotency.services import purge_expired_keys
 from inventory.services import alerts
 from points.services import ledger as points_ledger

@@ -18,8 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Min, Model, QuerySet, Sum, Window
 from django.db.models.functions import TruncMonth
 
-from foodbank.districts.models import District
-
+from ..lock_objects import lock_districts
 from ..models import (
     DonorActivityDaily,
     DonorActivityMonthly,
@@ -189,20 +188,6 @@ def _rebuild(cells: DaysByDistrict) -> None:
 CELLS_PER_ROUND = 2000
 
 
-def _lock_districts(district_ids: Iterable[int]) -> None:
-    """Hold the districts' rows (in pk order) while their rollups change.
-
-    Rollup writers of a district take turns: a slower rebuild cannot overwrite a newer one,
-    and a donor's first day in a cell is counted into its month once.
-    """
-    list(
-        District.objects.select_for_update()
-        .filter(pk__in=set(district_ids))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
 #: The columns of a batch's lines (``batch``) and drop-offs (``batch_dropoffs``) as the
 #: statements of ``add_to_rollups`` read them; the names are the rollups' field names, and
 #: ``first_category`` is the lowest category among the lines of the line's drop-off.
@@ -329,7 +314,7 @@ def add_to_rollups(*, dropoff_ids: Sequence[int], district_ids: Iterable[int]) -
     """
     if not dropoff_ids:
         return
-    _lock_districts(district_ids)
+    lock_districts(district_ids)
     sources, params = _batch_sources(dropoff_ids)
     deltas = _batch_deltas()
     with connection.cursor() as cursor:
@@ -347,12 +332,12 @@ def refresh_rollups(*, cells: set[tuple[date, int]]) -> None:
 
     Set-based, in rounds of ``CELLS_PER_ROUND`` cells: per daily rollup one delete and one
     ``INSERT ... SELECT`` from the lines; each month has the cells' old days taken off and
-    their new ones added. The districts are locked first (``_lock_districts``).
+    their new ones added. The districts are locked first (``lock_districts``).
     """
     ordered = sorted((district_id, day) for day, district_id in cells)
     if not ordered:
         return
-    _lock_districts(district_id for district_id, _day in ordered)
+    lock_districts(district_id for district_id, _day in ordered)
     for start in range(0, len(ordered), CELLS_PER_ROUND):
         days_by_district: DaysByDistrict = defaultdict(set)
         for district_id, day in ordered[start : start + CELLS_PER_ROUND]:

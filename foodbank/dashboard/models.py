@@ -101,13 +101,13 @@ class PublishedMonth(models.Model):
 
     Two readings of a month must never differ: the difference would tell what one donor
     gave in between. So a month's figures are written down once, when it is published, and
-    read from here ever after; only a revision by hand, with its reason, replaces them.
+    read from here ever after; only a revision by hand (``OpenDataRevision``) replaces them.
+    ``revised_at`` is the latest revision's.
     """
 
     month = models.DateField(_("month"), unique=True)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     revised_at = models.DateTimeField(_("revised at"), null=True, blank=True)
-    revision_reason = models.CharField(_("reason for the revision"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["month"]
@@ -117,14 +117,37 @@ class PublishedMonth(models.Model):
             models.CheckConstraint(
                 condition=models.Q(month__day=1), name="%(app_label)s_%(class)s_first_of_month"
             ),
-            models.CheckConstraint(
-                condition=models.Q(revised_at__isnull=True) | ~models.Q(revision_reason=""),
-                name="%(app_label)s_%(class)s_revision_has_reason",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class OpenDataRevision(models.Model):
+    """A published month published again with the figures of the day, by an administrator,
+    and why (a mistake corrected, history imported after publication began)."""
+
+    publication = models.ForeignKey(
+        PublishedMonth, on_delete=models.PROTECT, related_name="revisions"
+    )
+    revised_at = models.DateTimeField(_("revised at"), default=timezone.now)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["publication", "revised_at"]
+        verbose_name = _("revision of open data")
+        verbose_name_plural = _("revisions of open data")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="%(app_label)s_%(class)s_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} {self.revised_at:%Y-%m-%d}"
 
 
 class PublishedCell(models.Model):

@@ -26,9 +26,10 @@ from foodbank.accounts.scoping import scope_to_district
 from foodbank.districts.models import District, DistrictGroup
 from foodbank.web.submit import submitted
 
-from . import charts, open_data, reports, selectors, services, spreadsheets
+from . import charts, reports, selectors, services, spreadsheets
 from .forms import MEASURES, DashboardFilterForm, HouseholdsReachedForm, OpenDataFilterForm
 from .models import ExportFormat, ExportStatus, ReportExport
+from .open_data import selectors as open_data
 
 VIEWERS = (Role.ADMIN, Role.DISTRICT_STAFF)
 

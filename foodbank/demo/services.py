@@ -15,7 +15,6 @@ from donors.services.donors import register_donor
 from donors.services.dropoffs import LineInput, log_dropoff
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.services import create_user
-from foodbank.dashboard.open_data import publish_due_months
 from foodbank.districts.models import District
 from inventory.models import Item
 from inventory.services.alerts import flag_expiring_lots, flag_low_stock
@@ -258,5 +257,4 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
             by=users["staff.phranakhon"],
         )
     seeded.append((recipient, household is not None))
-    publish_due_months()  # the demo runs no schedule
     return seeded

@@ -45,16 +45,21 @@ class City:
     query: dict
 
 
-def _at(day: date) -> datetime:
+def at_ten(day: date) -> datetime:
+    """Ten in the morning of ``day``, in Bangkok."""
     return datetime(day.year, day.month, day.day, 10, tzinfo=BANGKOK)
 
 
 def build_city(people) -> City:
     first, second = DonorFactory(name="Chinatown Noodles"), DonorFactory(name="Somchai Jaidee")
     staff_a, staff_b = people.staff_a, people.staff_b
-    received(donor=first, by=staff_a, lines=[line("bakery", "1234.567")], at=_at(date(2025, 3, 10)))
-    received(donor=second, by=staff_a, lines=[line("dairy-eggs", "5")], at=_at(date(2025, 3, 20)))
-    received(donor=first, by=staff_b, lines=[line("bakery", "20")], at=_at(date(2025, 4, 5)))
+    received(
+        donor=first, by=staff_a, lines=[line("bakery", "1234.567")], at=at_ten(date(2025, 3, 10))
+    )
+    received(
+        donor=second, by=staff_a, lines=[line("dairy-eggs", "5")], at=at_ten(date(2025, 3, 20))
+    )
+    received(donor=first, by=staff_b, lines=[line("bakery", "20")], at=at_ten(date(2025, 4, 5)))
     distribution = record_distribution(
         district=people.district_a,
         distributed_on=date(2025, 3, 12),

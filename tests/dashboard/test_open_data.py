@@ -4,26 +4,31 @@ month reads the same ever after unless an administrator revises it."""
 import csv
 import io
 import json
+import logging
 import threading
+import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from donors.models import DropOffImport, DropOffStatus, ImportStatus
+from donors.lock_objects import lock_districts
+from donors.models import DropOff, DropOffImport, DropOffStatus, ImportStatus
+from donors.services import imports
 from donors.services.dropoffs import log_dropoff
 from donors.services.impact import compute_impact
 from foodbank.audit.models import Action, AuditEvent
-from foodbank.dashboard import open_data
-from foodbank.dashboard.models import PublishedCell, PublishedMonth
+from foodbank.dashboard.models import OpenDataRevision, PublishedCell, PublishedMonth
+from foodbank.dashboard.open_data import selectors, services
 from tests.donors.factories import DonorFactory, line, received
-from tests.donors.test_import_sweep import uploaded
+from worker import tasks
 
-from .factories import _at, build_city
+from .factories import at_ten, build_city
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +43,23 @@ def city(people):
 
 def publish() -> list[date]:
     """Publish what is due on the day last month is due: last month and all before it."""
-    return open_data.publish_due_months(today=publication_day(last_month().date()))
+    return services.publish_due_months(today=publication_day(last_month().date()))
 
 
 def publication_day(month: date) -> date:
     """The day ``month`` is published."""
     following = (month.replace(day=1) + timedelta(days=31)).replace(day=1)
-    return following + timedelta(days=open_data.delay_days())
+    return following + timedelta(days=selectors.delay_days())
 
 
 def last_month() -> datetime:
     """A moment of the month before this one (Bangkok's)."""
     return timezone.localtime().replace(day=1, hour=10) - timedelta(days=1)
+
+
+def this_and_last_month() -> tuple[date, date]:
+    month = last_month().date().replace(day=1)
+    return (month + timedelta(days=31)).replace(day=1), month
 
 
 def rows(api, **query) -> list[dict]:
@@ -158,8 +168,8 @@ def test_open_data_weights_dominated_by_two_donors_are_withheld(api, people, wei
 
 def test_open_data_counts_people_reached_over_the_whole_month(city):
     """The distribution of 12 March reached 1,500 people; 11 March falls in March too."""
-    march = open_data.current_figures(date_from=date(2025, 3, 1), date_to=date(2025, 3, 11))
-    whole = open_data.current_figures(date_to=date(2025, 3, 31))
+    march = selectors.current_figures(date_from=date(2025, 3, 1), date_to=date(2025, 3, 11))
+    whole = selectors.current_figures(date_to=date(2025, 3, 31))
     district_a = (date(2025, 3, 1), city.people.district_a.pk)
     assert march[district_a]["people_reached"] == 1500
     assert march[district_a] == whole[district_a]
@@ -181,7 +191,8 @@ def test_open_data_csv_writes_weights_to_two_places_without_separators(people):
     body = _browser().get("/open-data/impact.csv").content.decode("utf-8-sig")
     [row] = csv.DictReader(io.StringIO(body))
     assert (row["kg"], row["meals"], row["kgco2e"]) == ("3001.50", "12606.30", "7593.80")
-    assert row["published_on"] == timezone.localdate().isoformat()
+    published_at = PublishedMonth.objects.get().published_at
+    assert row["published_on"] == timezone.localdate(published_at).isoformat()
 
 
 def test_open_data_page_and_csv_are_public_and_private(city):
@@ -220,22 +231,22 @@ def test_open_data_page_and_csv_are_public_and_private(city):
 )
 def test_a_month_is_due_the_set_number_of_days_after_it_ends(settings, today, delay, last_due):
     settings.FOODBANK_OPEN_DATA_DELAY_DAYS = delay
-    assert open_data.last_due_month(today) == last_due
+    assert selectors.last_due_month(today) == last_due
 
 
 def test_a_month_is_published_on_its_day_and_not_before(api, people):
     _gave(people, [False] * 3)
     month = last_month().date().replace(day=1)
     day = publication_day(month)
-    assert open_data.publish_due_months(today=day - timedelta(days=1)) == []
+    assert services.publish_due_months(today=day - timedelta(days=1)) == []
     assert rows(api) == []
-    assert open_data.publish_due_months(today=day) == [month]
+    assert services.publish_due_months(today=day) == [month]
     assert [row["month"] for row in rows(api)] == [f"{month:%Y-%m}"]
 
 
 def test_the_current_month_is_never_published(api, people):
     received(donor=DonorFactory(), by=people.staff_b, lines=[line("bakery", "1")])
-    assert open_data.publish_due_months() == []
+    assert services.publish_due_months() == []
     this_month = timezone.localdate().isoformat()
     assert rows(api, **{"from": this_month, "to": this_month}) == []
     assert "1006" not in _browser().get("/open-data/impact.csv").content.decode("utf-8-sig")
@@ -258,50 +269,86 @@ def test_a_published_month_reads_the_same_after_a_late_drop_off(api, people):
 
 def test_each_month_is_published_once_and_months_without_figures_too(api, city):
     months = publish()
-    assert months[:2] == [date(2025, 3, 1), date(2025, 4, 1)]
-    assert months[-1] == last_month().date().replace(day=1)
-    assert PublishedMonth.objects.count() == len(months)
+    every_month = selectors.months_between(date(2025, 3, 1), last_month().date())
+    assert months == every_month
+    assert list(PublishedMonth.objects.values_list("month", flat=True)) == every_month
     cells = PublishedCell.objects.count()
     assert publish() == []
     assert PublishedCell.objects.count() == cells
     # May 2025 was published empty: a drop-off logged for it now stays out.
     received(
         donor=DonorFactory(), by=city.people.staff_b, lines=[line("bakery", "9")],
-        at=_at(date(2025, 5, 2)),
+        at=at_ten(date(2025, 5, 2)),
     )  # fmt: skip
+    assert publish() == []
     assert rows(api, **{"from": "2025-05-01", "to": "2025-05-31"}) == []
 
 
 def test_the_next_month_is_published_when_it_is_due(api, people):
     _gave(people, [False] * 3)
     month = last_month().date().replace(day=1)
-    open_data.publish_due_months(today=publication_day(month))
-    assert open_data.publish_due_months(today=publication_day(month) + timedelta(days=20)) == []
-    following = open_data.publish_due_months(today=publication_day(month) + timedelta(days=31))
+    services.publish_due_months(today=publication_day(month))
+    assert services.publish_due_months(today=publication_day(month) + timedelta(days=20)) == []
+    following = services.publish_due_months(today=publication_day(month) + timedelta(days=31))
     assert following == [(month + timedelta(days=31)).replace(day=1)]
 
 
 def test_a_month_waits_while_a_drop_off_of_it_awaits_its_impact(api, people):
     _gave(people, [False] * 3)
     month = last_month().date().replace(day=1)
-    waiting = log_dropoff(  # its impact task never ran: the test's transaction never commits
-        donor=DonorFactory(),
-        district=people.district_b,
-        received_at=last_month(),
-        lines=[line("bakery", "4")],
-        by=people.staff_b,
-    )
-    assert waiting.status == DropOffStatus.RECEIVED
-    assert open_data.publish_due_months(today=publication_day(month)) == []
+    waiting = _awaiting_impact(people, last_month())
+    assert services.publish_due_months(today=publication_day(month)) == []
     compute_impact(dropoff_ids=[waiting.pk])
-    assert open_data.publish_due_months(today=publication_day(month)) == [month]
+    assert services.publish_due_months(today=publication_day(month)) == [month]
     [row] = rows(api)
     assert (row["kg"], row["donors"]) == ("7.00", None)  # four donors, 3 + 4 kg
 
 
+def _awaiting_impact(people, at: datetime) -> DropOff:
+    """A drop-off whose impact task never ran: the test's transaction never commits."""
+    waiting = log_dropoff(
+        donor=DonorFactory(),
+        district=people.district_b,
+        received_at=at,
+        lines=[line("bakery", "4")],
+        by=people.staff_b,
+    )
+    assert waiting.status == DropOffStatus.RECEIVED
+    return waiting
+
+
+def test_a_drop_off_awaiting_impact_in_a_month_already_published_holds_nothing_back(people):
+    _gave(people, [False] * 3)
+    month = last_month().date().replace(day=1)
+    before = month - timedelta(days=1)
+    received(
+        donor=DonorFactory(), by=people.staff_b, lines=[line("bakery", "2")], at=at_ten(before)
+    )
+    assert services.publish_due_months(today=publication_day(before)) == [before.replace(day=1)]
+    _awaiting_impact(people, at_ten(before))
+    _awaiting_impact(people, timezone.localtime())  # this month: not due
+    assert services.publish_due_months(today=publication_day(month)) == [month]
+
+
+def test_a_drop_off_stuck_without_impact_for_a_day_holds_nothing_back(people, caplog):
+    _gave(people, [False] * 3)
+    month = last_month().date().replace(day=1)
+    stuck = _awaiting_impact(people, last_month())
+    DropOff.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=25))
+    with caplog.at_level(logging.WARNING):
+        assert services.publish_due_months(today=publication_day(month)) == [month]
+    assert f"#{stuck.pk}" in caplog.text
+    assert PublishedCell.objects.get().kg == Decimal("3")  # the stuck one is not counted
+
+
 def test_nothing_is_published_while_an_import_is_under_way(people):
     _gave(people, [False] * 3)
-    started = uploaded(1)
+    header = "received_on,district,donor,category,weight_kg\n"
+    started = imports.start_import(
+        file_name="history.csv",
+        content=f"{header}2024-03-01,1001,Siam,bakery,1\n".encode(),
+        by=None,
+    )
     assert publish() == []
     DropOffImport.objects.filter(pk=started.pk).update(status=ImportStatus.DONE)
     assert publish() == [last_month().date().replace(day=1)]
@@ -321,8 +368,11 @@ def test_an_administrator_publishes_a_month_again_with_a_reason(api, people):
     )  # fmt: skip
     [row] = rows(api)
     assert row["kg"] == "35.00"
+    revision = OpenDataRevision.objects.get()
+    assert (revision.reason, revision.revised_by) == ("a late drop-off", people.admin)
     publication = PublishedMonth.objects.get(month=month)
-    assert publication.revision_reason == "a late drop-off"
+    assert publication.revised_at == revision.revised_at
+    assert row["published_on"] == timezone.localdate(revision.revised_at).isoformat()
     event = AuditEvent.objects.get(action=Action.OPEN_DATA_REVISED)
     assert (event.actor, event.target_id, event.summary) == (
         people.admin,
@@ -332,34 +382,69 @@ def test_an_administrator_publishes_a_month_again_with_a_reason(api, people):
 
 
 @pytest.mark.parametrize(
-    ("month", "reason", "message"),
-    [("last", "", "Say why"), ("this", "a mistake", "not published yet")],
+    ("month", "reason", "by", "message"),
+    [
+        ("last", "", "admin", "Say why"),
+        ("this", "a mistake", "admin", "not published yet"),
+        ("last", "a mistake", "staff_a", "Only an administrator"),
+        ("last", "a mistake", "nobody", "must name the administrator"),
+        ("last", "a mistake", None, "must name the administrator"),
+    ],
+    ids=["no-reason", "not-published", "staff", "unknown-user", "no-one"],
 )
-def test_a_revision_without_a_reason_or_of_a_month_not_published_changes_nothing(
-    api, people, month, reason, message
-):
+def test_a_revision_refused_changes_nothing(api, people, month, reason, by, message):
     _gave(people, [False] * 3)
     publish()
+    _gave(people, [False], ["5"])
     before = rows(api)
     chosen = {"last": last_month(), "this": timezone.localtime()}[month]
-    with pytest.raises(CommandError, match=message):
-        call_command("publish_open_data", "--revise", f"{chosen:%Y-%m}", "--reason", reason)
+    options = ["--revise", f"{chosen:%Y-%m}", "--reason", reason]
+    if by is not None:
+        options += ["--by", getattr(people, by).username if by != "nobody" else "nobody"]
+    with pytest.raises(CommandError, match=message), translation.override("en"):
+        call_command("publish_open_data", *options)
     assert rows(api) == before
-    assert PublishedMonth.objects.filter(revised_at__isnull=False).count() == 0
+    assert not PublishedMonth.objects.filter(revised_at__isnull=False).exists()
+    assert not OpenDataRevision.objects.exists()
     assert not AuditEvent.objects.filter(action=Action.OPEN_DATA_REVISED).exists()
+
+
+def test_a_month_is_not_revised_while_its_figures_are_being_counted(api, people):
+    _gave(people, [False] * 3)
+    publish()
+    _awaiting_impact(people, last_month())
+    with pytest.raises(ValidationError, match="still being counted"), translation.override("en"):
+        services.revise_month(month=last_month().date(), reason="late drop-off", by=people.admin)
+    assert not OpenDataRevision.objects.exists()
 
 
 def test_a_month_of_history_imported_after_publication_began_is_published_by_hand(api, city):
     publish()
     received(
         donor=DonorFactory(), by=city.people.staff_b, lines=[line("bakery", "9")],
-        at=_at(date(2024, 12, 2)),
+        at=at_ten(date(2024, 12, 2)),
     )  # fmt: skip
     assert publish() == []
     december = {"from": "2024-12-01", "to": "2024-12-31"}
     assert rows(api, **december) == []
-    open_data.revise_month(month=date(2024, 12, 1), reason="history", by=city.people.admin)
-    assert [(row["district_code"], row["kg"]) for row in rows(api, **december)] == [("1006", None)]
+    received(
+        donor=DonorFactory(), by=city.people.staff_b, lines=[line("bakery", "3")],
+        at=at_ten(date(2024, 11, 2)),
+    )  # fmt: skip
+    for month in (date(2024, 12, 1), date(2024, 11, 1)):  # newest first: no gap is left
+        services.revise_month(month=month, reason="history", by=city.people.admin)
+    published = rows(api, **{"from": "2024-11-01", "to": "2024-12-31"})
+    assert [(row["month"], row["district_code"], row["kg"]) for row in published] == [
+        ("2024-11", "1006", None),
+        ("2024-12", "1006", None),
+    ]
+
+
+def test_the_hourly_task_publishes_what_is_due(people, settings):
+    settings.FOODBANK_OPEN_DATA_DELAY_DAYS = 0
+    _gave(people, [False] * 3)
+    assert tasks.publish_open_data() == [f"{last_month():%Y-%m}"]
+    assert tasks.publish_open_data() == []
 
 
 def test_the_command_publishes_what_is_due(people, settings):
@@ -371,12 +456,27 @@ def test_the_command_publishes_what_is_due(people, settings):
         last_month().date().replace(day=1)
     ]
     assert out.getvalue() == f"Published {last_month():%Y-%m}.\n"
+    with pytest.raises(CommandError, match="go with --revise"):
+        call_command("publish_open_data", "--reason", "why not")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # over the module's mark
+def test_the_demo_publishes_its_ended_months(committed_db, settings):
+    """Its drop-offs' impact is computed as the seed commits, before the command publishes."""
+    settings.DEBUG = True
+    settings.FOODBANK_OPEN_DATA_DELAY_DAYS = 0
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    month = (timezone.localdate() - timedelta(days=35)).replace(day=1)  # the demo's oldest
+    assert PublishedCell.objects.filter(publication__month=month, district__code="1033").exists()
+    assert f"Open data published for {month:%Y-%m}" in out.getvalue()
 
 
 # -- two runs at once ----------------------------------------------------------------------
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # over the module's mark
 def test_a_second_run_at_the_same_time_publishes_nothing_and_fails_nothing(committed_db, people):
     _gave(people, [False] * 3)
     month = last_month().date().replace(day=1)
@@ -385,6 +485,7 @@ def test_a_second_run_at_the_same_time_publishes_nothing_and_fails_nothing(commi
     def first_run_writing():
         try:
             with transaction.atomic():
+                lock_districts()
                 PublishedMonth.objects.create(month=month)
                 held.set()
                 release.wait(30)
@@ -397,7 +498,7 @@ def test_a_second_run_at_the_same_time_publishes_nothing_and_fails_nothing(commi
 
     def second_run():
         try:
-            answer.append(open_data.publish_due_months(today=publication_day(month)))
+            answer.append(services.publish_due_months(today=publication_day(month)))
         finally:
             connection.close()
 
@@ -416,11 +517,16 @@ def test_a_second_run_at_the_same_time_publishes_nothing_and_fails_nothing(commi
 
 
 def _wait_for_a_lock_wait(seconds: float = 30) -> None:
-    """Until another connection waits for a lock (the second run's insert, on the first's)."""
-    deadline = timezone.now() + timedelta(seconds=seconds)
+    """Until another connection to this database waits for the districts' rows."""
+    deadline = time.monotonic() + seconds
     with connection.cursor() as cursor:
-        while timezone.now() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND query LIKE %s",
+                ["%districts_district%FOR UPDATE%"],
+            )
             if cursor.fetchone()[0]:
                 return
+            time.sleep(0.02)
     raise AssertionError("the second run never waited for the first")

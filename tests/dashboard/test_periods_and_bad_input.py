@@ -1,10 +1,10 @@
 """Figures over open-ended and partial periods, and periods no calendar can hold."""
 
-
 import pytest
 
 from donors.selectors import ImpactFilter
 from foodbank.dashboard import selectors
+from foodbank.dashboard.open_data.services import publish_due_months
 from inventory.models import Item
 from points.services.vouchers import Choice, issue_voucher
 from tests.inventory.factories import lot
@@ -65,6 +65,8 @@ def test_a_page_period_outside_the_calendar_is_a_400_naming_the_field(city, page
 
 
 def test_an_open_data_export_with_a_bad_period_publishes_nothing(city):
+    publish_due_months()
+    assert "1001" in _browser().get("/open-data/impact.csv").content.decode("utf-8-sig")
     response = _browser().get("/open-data/impact.csv", {"date_from": "2025-99-01"})
     assert response.status_code == 400
     assert "1001" not in response.content.decode()

@@ -20,7 +20,8 @@ from foodbank.accounts.models import Role
 from foodbank.accounts.permissions import allow_roles, signed_in_user
 from foodbank.accounts.scoping import scope_to_district
 
-from .. import open_data, reports, selectors, services
+from .. import reports, selectors, services
+from ..open_data import selectors as open_data
 from . import serializers as s
 
 VIEWERS = allow_roles(Role.ADMIN, Role.DISTRICT_STAFF)
@@ -128,7 +129,7 @@ class OpenDataPagination(PageNumberPagination):
 
 class OpenDataView(APIView):
     """Public, no sign-in: impact by district and month, for the months published. A month
-    is published a week after it ends (``FOODBANK_OPEN_DATA_DELAY_DAYS``) and then does not
+    is published some days after it ends (``FOODBANK_OPEN_DATA_DELAY_DAYS``) and then does not
     change unless an administrator revises it (``published_on`` says when). Totals only;
     counts of drop-offs, donors, people and households below their threshold, and the kg,
     meals and kgCO2e that would tell what a donor who may not be named gave (too few donors,

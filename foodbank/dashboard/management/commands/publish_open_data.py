@@ -1,10 +1,10 @@
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from foodbank.accounts.models import User
-from foodbank.dashboard.open_data import publish_due_months, revise_month
+from foodbank.dashboard.open_data.services import publish_due_months, revise_month
 
 
 def _month(value: str) -> date:
@@ -14,28 +14,29 @@ def _month(value: str) -> date:
 class Command(BaseCommand):
     help = (
         "Publish the months of open data that are due, as the hourly task does. With "
-        "--revise YYYY-MM --reason TEXT, publish that month again with today's figures "
-        "(anyone who kept the old figures can tell what changed in between)."
+        "--revise YYYY-MM --reason TEXT --by ADMIN, publish that month again with today's "
+        "figures (anyone who kept the old figures can tell what changed in between)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--revise", type=_month, metavar="YYYY-MM")
         parser.add_argument("--reason", default="")
-        parser.add_argument("--by", metavar="USERNAME", help="who the revision is recorded for")
+        parser.add_argument("--by", metavar="USERNAME", help="the administrator revising")
 
     def handle(self, *args, **options) -> None:
         if options["revise"] is None:
+            if options["reason"] or options["by"]:
+                raise CommandError("--reason and --by go with --revise.")
             months = publish_due_months()
             published = ", ".join(f"{month:%Y-%m}" for month in months) or "nothing"
             self.stdout.write(f"Published {published}.")
             return
-        by = None
-        if options["by"]:
-            by = User.objects.filter(username=options["by"]).first()
-            if by is None:
-                raise CommandError(f"No user {options['by']!r}.")
+        by = User.objects.filter(username=options["by"]).first() if options["by"] else None
+        if by is None:
+            raise CommandError("--by must name the administrator revising the month.")
         try:
-            publication = revise_month(month=options["revise"], reason=options["reason"], by=by)
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(f"Published {publication} again.")
+            revision = revise_month(month=options["revise"], reason=options["reason"], by=by)
+        except (ValidationError, PermissionDenied) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            raise CommandError(" ".join(messages)) from error
+        self.stdout.write(f"Published {revision.publication} again.")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from foodbank.dashboard.open_data.services import publish_due_months
 from foodbank.demo.services import DEMO_PASSWORD, seed_demo
 
 
@@ -19,3 +20,8 @@ class Command(BaseCommand):
             note = "new" if created else "kept"
             role = str(account.role.label)
             self.stdout.write(f"  {account.username:<22} {role:<16} {where:<14} {note}")
+        # The demo runs no schedule; the drop-offs' impact was computed as the seed committed.
+        published = publish_due_months()
+        if published:
+            months = ", ".join(f"{month:%Y-%m}" for month in published)
+            self.stdout.write(f"\nOpen data published for {months}")

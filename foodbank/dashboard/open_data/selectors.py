@@ -1,33 +1,16 @@
-"""The city's open data: impact by district and month, published once a month and then fixed.
-
-**What is published.** Totals only. Counts of drop-offs, donors, people and households
-below ``FOODBANK_OPEN_DATA_MIN_COUNT`` are withheld, and so are the kg, meals and kgCO2e
-that would tell what a donor who may not be named gave (too few donors, or one or two
-giving nearly all).
-
-**When.** A month is published ``FOODBANK_OPEN_DATA_DELAY_DAYS`` after it ends, so that
-drop-offs logged late are in it, and not while a drop-off of it still waits for its impact
-or a CSV import is under way. Its figures are then written down and read from there on: two
-readings of a month must never differ, or the difference would tell what one donor gave in
-between. A drop-off logged after that counts on the dashboard but not in the published
-month; an administrator may revise a month by hand, giving the reason.
-"""
+"""Reads of the open data: the months as published, and today's figures to publish them."""
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from donors.models import (
     Distribution,
@@ -40,15 +23,10 @@ from donors.models import (
     ImportStatus,
 )
 from donors.selectors import ImpactFilter
-from foodbank.accounts.models import User
-from foodbank.audit.models import Action
-from foodbank.audit.services import record
 from points.models import Redemption
 
-from .models import DistributionHousehold, PublishedCell, PublishedMonth
-from .selectors import ZERO, as_date, during, local_midnight, on_days
-
-logger = logging.getLogger(__name__)
+from ..models import DistributionHousehold, PublishedCell
+from ..selectors import ZERO, as_date, during, local_midnight, on_days
 
 #: The counts that describe people or organisations, and so are withheld when small.
 COUNTS = ("dropoffs", "donors", "people_reached", "households_helped")
@@ -83,25 +61,26 @@ def delay_days() -> int:
 
 def last_due_month(today: date) -> date:
     """The first day of the last month that may be published on ``today``."""
-    return _previous_month(today - timedelta(days=delay_days()))
+    return previous_month(today - timedelta(days=delay_days()))
 
 
-def _previous_month(day: date) -> date:
+def previous_month(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=31)).replace(day=1)
 
 
-def _last_of_month(day: date) -> date:
-    return _next_month(day) - timedelta(days=1)
+def last_of_month(day: date) -> date:
+    return next_month(day) - timedelta(days=1)
 
 
-def _months(first: date, last: date) -> list[date]:
+def months_between(first: date, last: date) -> list[date]:
+    """The first days of the months from ``first``'s to ``last``'s."""
     months = [first.replace(day=1)]
     while months[-1] < last.replace(day=1):
-        months.append(_next_month(months[-1]))
+        months.append(next_month(months[-1]))
     return months
 
 
@@ -163,63 +142,34 @@ def _row(cell: PublishedCell) -> OpenDataRow:
     )
 
 
-# -- publishing ---------------------------------------------------------------------------
+# -- whether the figures are complete ------------------------------------------------------
+
+#: A drop-off still waiting for its impact this long after it was received is stuck (no
+#: methodology in force on its day, say): publication no longer waits for it.
+STUCK_AFTER = timedelta(days=1)
 
 
-def publish_due_months(*, today: date | None = None) -> list[date]:
-    """Publish every month that is due and not published yet, oldest first, with today's
-    figures; returns the first days of the months published. Safe to run at any time, and
-    twice at once: a month is published by one run only.
-
-    Before the first publication, every month with figures up to the last one due is
-    published; after it, the months that follow the latest one published. A month before
-    the first publication that later gets figures (history imported afterwards) is not
-    published by itself: ``revise_month`` publishes it.
-    """
-    last = last_due_month(today or timezone.localdate())
-    latest = PublishedMonth.objects.aggregate(latest=Max("month"))["latest"]
-    first = None if latest is None else _next_month(latest)
-    if first is not None and first > last:
-        return []
-    if DropOffImport.objects.filter(
+def import_under_way() -> bool:
+    """Whether a CSV import is waiting or running: its rows may fall in any month."""
+    return DropOffImport.objects.filter(
         status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
-    ).exists():
-        logger.info("Open data waits for a CSV import under way.")
-        return []
-    waiting = _first_month_waiting_for_impact(since=first, before=_next_month(last))
-    if waiting is not None:
-        logger.warning("Open data waits for the impact of drop-offs of %s.", f"{waiting:%Y-%m}")
-        last = _previous_month(waiting)
-        if first is not None and first > last:
-            return []
-    figures = current_figures(date_from=first, date_to=_last_of_month(last))
-    if first is None:
-        if not figures:
-            return []
-        first = min(month for month, _district in figures)
-    months = _months(first, last)
-    try:
-        with transaction.atomic():
-            publications = {
-                publication.month: publication
-                for publication in PublishedMonth.objects.bulk_create(
-                    [PublishedMonth(month=month) for month in months]
-                )
-            }
-            _write_cells(publications, figures)
-    except IntegrityError:  # another run published them meanwhile, with the same figures
-        return []
-    return months
+    ).exists()
 
 
-def _first_month_waiting_for_impact(*, since: date | None, before: date) -> date | None:
-    """The month of the earliest drop-off received from ``since`` until ``before`` whose
-    impact is not computed yet (its figures are not in the rollups)."""
+def _awaiting_impact(since: date | None, before: date) -> QuerySet[DropOff]:
+    """Drop-offs received from ``since`` until ``before`` whose impact is not computed yet."""
     received = Q(status=DropOffStatus.RECEIVED, received_at__lt=local_midnight(before))
     if since is not None:
         received &= Q(received_at__gte=local_midnight(since))
+    return DropOff.objects.filter(received)
+
+
+def first_month_awaiting_impact(*, since: date | None, before: date) -> date | None:
+    """The month of the earliest drop-off received from ``since`` until ``before`` whose
+    impact is on its way (its figures are not in the rollups yet); stuck ones aside."""
     received_at = (
-        DropOff.objects.filter(received)
+        _awaiting_impact(since, before)
+        .filter(updated_at__gte=timezone.now() - STUCK_AFTER)
         .order_by("received_at")
         .values_list("received_at", flat=True)
         .first()
@@ -227,41 +177,10 @@ def _first_month_waiting_for_impact(*, since: date | None, before: date) -> date
     return None if received_at is None else timezone.localdate(received_at).replace(day=1)
 
 
-def _write_cells(publications: dict[date, PublishedMonth], figures: Figures) -> None:
-    PublishedCell.objects.bulk_create(
-        PublishedCell(publication=publications[month], district_id=district, **values)
-        for (month, district), values in figures.items()
-        if month in publications
-    )
-
-
-@transaction.atomic
-def revise_month(*, month: date, reason: str, by: User | None) -> PublishedMonth:
-    """Publish ``month`` again with today's figures, replacing what was published: to correct
-    a mistake, or to publish a month of history imported after publication began.
-
-    Anyone who kept the old figures can tell what changed in between, which may be one
-    donor's gift: the reason is kept with the month and in the audit trail.
-    """
-    month = month.replace(day=1)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the month is published again.")})
-    publication = PublishedMonth.objects.select_for_update().filter(month=month).first()
-    if publication is None:
-        earliest = PublishedMonth.objects.order_by("month").values_list("month", flat=True).first()
-        if earliest is None or month > earliest:
-            raise ValidationError(
-                {"month": _("This month is not published yet: it is published when it is due.")}
-            )
-        publication = PublishedMonth.objects.create(month=month)
-    publication.cells.all().delete()
-    figures = current_figures(date_from=month, date_to=_last_of_month(month))
-    _write_cells({month: publication}, figures)
-    publication.revised_at = timezone.now()
-    publication.revision_reason = reason.strip()[:300]
-    publication.save(update_fields=["revised_at", "revision_reason"])
-    record(Action.OPEN_DATA_REVISED, target=publication, by=by, month=f"{month:%Y-%m}")
-    return publication
+def stuck_without_impact(*, since: date | None, before: date) -> list[int]:
+    """The drop-offs of these months that have waited for their impact past ``STUCK_AFTER``."""
+    stuck = _awaiting_impact(since, before).filter(updated_at__lt=timezone.now() - STUCK_AFTER)
+    return list(stuck.order_by("pk").values_list("pk", flat=True))
 
 
 # -- today's figures, as they would be published --------------------------------------------
@@ -308,7 +227,7 @@ def current_figures(*, date_from: date | None = None, date_to: date | None = Non
     # Whole months, as the rollups above: up to the end of ``date_to``'s month, not the day.
     distributed = _month_range(date_from, None, "distributed_on")
     if date_to is not None:
-        distributed &= Q(distributed_on__lte=_last_of_month(date_to))
+        distributed &= Q(distributed_on__lte=last_of_month(date_to))
     for month, district, people in (
         Distribution.objects.filter(distributed)
         .annotate(month=TruncMonth("distributed_on"))
@@ -327,7 +246,7 @@ def _households_by_month(start: date | None, end: date | None) -> dict[tuple[dat
     """Households helped per district and month, from the store and by surplus, each once."""
     where = ImpactFilter(
         date_from=start.replace(day=1) if start else None,
-        date_to=_last_of_month(end) if end else None,
+        date_to=last_of_month(end) if end else None,
     )
     helped: dict[tuple[date, int], set[int]] = defaultdict(set)
     store = (
