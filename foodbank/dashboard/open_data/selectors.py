@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
@@ -22,7 +23,7 @@ from donors.models import (
     ImpactMonthly,
     ImportStatus,
 )
-from donors.selectors import ImpactFilter
+from donors.selectors import ImpactFilter, methodologies_in_force
 from points.models import Redemption
 
 from ..models import DistributionHousehold, PublishedCell
@@ -144,10 +145,6 @@ def _row(cell: PublishedCell) -> OpenDataRow:
 
 # -- whether the figures are complete ------------------------------------------------------
 
-#: A drop-off still waiting for its impact this long after it was received is stuck (no
-#: methodology in force on its day, say): publication no longer waits for it.
-STUCK_AFTER = timedelta(days=1)
-
 
 def import_under_way() -> bool:
     """Whether a CSV import is waiting or running: its rows may fall in any month."""
@@ -164,23 +161,28 @@ def _awaiting_impact(since: date | None, before: date) -> QuerySet[DropOff]:
     return DropOff.objects.filter(received)
 
 
+def _received_days(since: date | None, before: date) -> dict[date, list[int]]:
+    """The drop-offs awaiting impact by the day they count on (every received drop-off has
+    its day: a database constraint, hence the cast)."""
+    waiting: dict[date, list[int]] = defaultdict(list)
+    for pk, day in _awaiting_impact(since, before).order_by("pk").values_list("pk", "received_on"):
+        waiting[cast(date, day)].append(pk)
+    return waiting
+
+
 def first_month_awaiting_impact(*, since: date | None, before: date) -> date | None:
     """The month of the earliest drop-off received from ``since`` until ``before`` whose
-    impact is on its way (its figures are not in the rollups yet); stuck ones aside."""
-    received_at = (
-        _awaiting_impact(since, before)
-        .filter(updated_at__gte=timezone.now() - STUCK_AFTER)
-        .order_by("received_at")
-        .values_list("received_at", flat=True)
-        .first()
-    )
-    return None if received_at is None else timezone.localdate(received_at).replace(day=1)
+    impact is on its way: not computed yet, with a methodology in force on its day."""
+    in_force = methodologies_in_force(_received_days(since, before))
+    return min(in_force).replace(day=1) if in_force else None
 
 
 def stuck_without_impact(*, since: date | None, before: date) -> list[int]:
-    """The drop-offs of these months that have waited for their impact past ``STUCK_AFTER``."""
-    stuck = _awaiting_impact(since, before).filter(updated_at__lt=timezone.now() - STUCK_AFTER)
-    return list(stuck.order_by("pk").values_list("pk", flat=True))
+    """The drop-offs received from ``since`` until ``before`` whose impact waits for a
+    methodology in force on their day: they would wait for ever, so nothing waits for them."""
+    waiting = _received_days(since, before)
+    in_force = methodologies_in_force(waiting)
+    return sorted(pk for day, pks in waiting.items() if day not in in_force for pk in pks)
 
 
 # -- today's figures, as they would be published --------------------------------------------

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donors.lock_objects import lock_districts
+from donors.lock_objects import lock_all_districts
 from foodbank.accounts.models import Role, User
 from foodbank.audit.models import Action
 from foodbank.audit.services import record
@@ -49,12 +49,12 @@ def publish_due_months(*, today: date | None = None) -> list[date]:
     """
     last = last_due_month(today or timezone.localdate())
     latest = _latest_published()
-    if latest is not None and latest >= last:
+    if (latest is not None and latest >= last) or _import_under_way():
         return []
     with transaction.atomic():
         # Publishers take turns with each other and with the rollups' writers, so the
         # figures are read in one state of the rollups.
-        lock_districts()
+        lock_all_districts()
         latest = _latest_published()
         first = None if latest is None else next_month(latest)
         ready = _last_ready(first, last)
@@ -73,11 +73,17 @@ def publish_due_months(*, today: date | None = None) -> list[date]:
     return months
 
 
+def _import_under_way() -> bool:
+    if import_under_way():
+        logger.info("Open data waits for a CSV import under way.")
+        return True
+    return False
+
+
 def _last_ready(first: date | None, last: date) -> date | None:
     """The last month from ``first`` to ``last`` whose figures are complete: none while an
     import is under way, and none from the first month with a drop-off on its way."""
-    if import_under_way():
-        logger.info("Open data waits for a CSV import under way.")
+    if _import_under_way():
         return None
     waiting = first_month_awaiting_impact(since=first, before=next_month(last))
     if waiting is not None:
@@ -86,7 +92,7 @@ def _last_ready(first: date | None, last: date) -> date | None:
     stuck = stuck_without_impact(since=first, before=next_month(last))
     if stuck:
         logger.warning(
-            "Open data is published without drop-offs that have waited a day for their impact: %s",
+            "Open data is published without drop-offs that wait for a methodology: %s",
             ", ".join(f"#{pk}" for pk in stuck),
         )
     return last
@@ -108,12 +114,12 @@ def revise_month(*, month: date, reason: str, by: User) -> OpenDataRevision:
     Anyone who kept the old figures can tell what changed in between, which may be one
     donor's gift: only an administrator revises, and the reason is kept with the revision.
     """
-    if by.role != Role.ADMIN:
+    if by.role != Role.ADMIN or not by.is_active:
         raise PermissionDenied(_("Only an administrator publishes open data again."))
     month, reason = month.replace(day=1), reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the month is published again.")})
-    lock_districts()
+    lock_all_districts()
     latest = _latest_published()
     if latest is None or month > latest:
         raise ValidationError(
@@ -123,11 +129,14 @@ def revise_month(*, month: date, reason: str, by: User) -> OpenDataRevision:
         raise ValidationError(
             {"month": _("Figures of this month are still being counted: try again later.")}
         )
-    publication, _created = PublishedMonth.objects.get_or_create(month=month)
+    figures = current_figures(date_from=month, date_to=last_of_month(month))
+    publication = PublishedMonth.objects.filter(month=month).first()
+    if publication is None:  # a month before the first publication
+        if not figures:
+            raise ValidationError({"month": _("There are no figures for this month.")})
+        publication = PublishedMonth.objects.create(month=month)
     publication.cells.all().delete()
-    _write_cells(
-        {month: publication}, current_figures(date_from=month, date_to=last_of_month(month))
-    )
+    _write_cells({month: publication}, figures)
     revision = OpenDataRevision.objects.create(
         publication=publication, revised_by=by, reason=reason[:300]
     )
