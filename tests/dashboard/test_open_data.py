@@ -58,11 +58,6 @@ def last_month() -> datetime:
     return timezone.localtime().replace(day=1, hour=10) - timedelta(days=1)
 
 
-def this_and_last_month() -> tuple[date, date]:
-    month = last_month().date().replace(day=1)
-    return (month + timedelta(days=31)).replace(day=1), month
-
-
 def rows(api, **query) -> list[dict]:
     return api.get(URL, query).json()["results"]
 

@@ -186,7 +186,7 @@ def computations_waiting() -> int:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND wait_event_type = 'Lock' AND query LIKE %s",
-            ['%FROM "districts_district"%FOR UPDATE%'],
+            ['%FROM "districts_district"%FOR NO KEY UPDATE%'],
         )
         return cursor.fetchone()[0]
 

@@ -81,8 +81,8 @@ def _import_under_way() -> bool:
 
 
 def _last_ready(first: date | None, last: date) -> date | None:
-    """The last month from ``first`` to ``last`` whose figures are complete: none while an
-    import is under way, and none from the first month with a drop-off on its way."""
+    """The last month up to ``last`` that may be published from ``first`` on: none while an
+    import is under way, else the month before the first with a drop-off on its way."""
     if _import_under_way():
         return None
     waiting = first_month_awaiting_impact(since=first, before=next_month(last))
