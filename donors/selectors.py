@@ -157,7 +157,7 @@ def _methodology_labels(ids: set[int]) -> list[str]:
     return [m.label for m in Methodology.objects.filter(pk__in=ids).order_by("effective_from")]
 
 
-def _first_of_next_month(day: date) -> date:
+def first_of_next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=31)).replace(day=1)
 
 
@@ -168,8 +168,8 @@ def _months_and_days(where: ImpactFilter) -> tuple[Q | None, Q | None]:
     days left are the partial months at the ends.
     """
     start, end = where.date_from, where.date_to
-    first = start if start is None or start.day == 1 else _first_of_next_month(start)
-    after = None if end is None else _first_of_next_month(end)
+    first = start if start is None or start.day == 1 else first_of_next_month(start)
+    after = None if end is None else first_of_next_month(end)
     if end is not None and after != end + timedelta(days=1):
         after = end.replace(day=1)
     if first is not None and after is not None and first >= after:

@@ -23,7 +23,7 @@ from donors.models import (
     ImpactMonthly,
     ImportStatus,
 )
-from donors.selectors import ImpactFilter, methodologies_in_force
+from donors.selectors import ImpactFilter, first_of_next_month, methodologies_in_force
 from points.models import Redemption
 
 from ..models import DistributionHousehold, PublishedCell
@@ -69,19 +69,15 @@ def previous_month(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=31)).replace(day=1)
-
-
 def last_of_month(day: date) -> date:
-    return next_month(day) - timedelta(days=1)
+    return first_of_next_month(day) - timedelta(days=1)
 
 
 def months_between(first: date, last: date) -> list[date]:
     """The first days of the months from ``first``'s to ``last``'s."""
     months = [first.replace(day=1)]
     while months[-1] < last.replace(day=1):
-        months.append(next_month(months[-1]))
+        months.append(first_of_next_month(months[-1]))
     return months
 
 

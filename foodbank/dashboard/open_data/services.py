@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donors.lock_objects import lock_all_districts
+from donors.selectors import first_of_next_month
 from foodbank.accounts.models import Role, User
 from foodbank.audit.models import Action
 from foodbank.audit.services import record
@@ -25,7 +26,6 @@ from .selectors import (
     last_due_month,
     last_of_month,
     months_between,
-    next_month,
     previous_month,
     stuck_without_impact,
 )
@@ -56,7 +56,7 @@ def publish_due_months(*, today: date | None = None) -> list[date]:
         # figures are read in one state of the rollups.
         lock_all_districts()
         latest = _latest_published()
-        first = None if latest is None else next_month(latest)
+        first = None if latest is None else first_of_next_month(latest)
         ready = _last_ready(first, last)
         if ready is None or (first is not None and first > ready):
             return []
@@ -85,11 +85,11 @@ def _last_ready(first: date | None, last: date) -> date | None:
     import is under way, else the month before the first with a drop-off on its way."""
     if _import_under_way():
         return None
-    waiting = first_month_awaiting_impact(since=first, before=next_month(last))
+    waiting = first_month_awaiting_impact(since=first, before=first_of_next_month(last))
     if waiting is not None:
         logger.info("Open data waits for the impact of drop-offs of %s.", f"{waiting:%Y-%m}")
         last = previous_month(waiting)
-    stuck = stuck_without_impact(since=first, before=next_month(last))
+    stuck = stuck_without_impact(since=first, before=first_of_next_month(last))
     if stuck:
         logger.warning(
             "Open data is published without drop-offs that wait for a methodology: %s",

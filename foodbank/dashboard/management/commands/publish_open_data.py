@@ -3,8 +3,9 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from donors.selectors import first_of_next_month
 from foodbank.accounts.models import User
-from foodbank.dashboard.open_data.selectors import next_month, stuck_without_impact
+from foodbank.dashboard.open_data.selectors import stuck_without_impact
 from foodbank.dashboard.open_data.services import publish_due_months, revise_month
 
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(messages)) from error
         self.stdout.write(f"Published {revision.publication} again.")
         month = revision.publication.month
-        stuck = stuck_without_impact(since=month, before=next_month(month))
+        stuck = stuck_without_impact(since=month, before=first_of_next_month(month))
         if stuck:
             dropoffs = ", ".join(f"#{pk}" for pk in stuck)
             self.stdout.write(f"Left out, waiting for a methodology in force: {dropoffs}.")
