@@ -28,8 +28,16 @@ from .services.households import record_access
 class HouseholdAdmin(ReadOnlyAdmin):
     """Households are registered and changed by district staff through the product."""
 
-    list_display = ["pk", "head_name", "national_id_masked", "district", "members", "balance"]
-    list_filter = ["district__group"]
+    list_display = [
+        "pk",
+        "head_name",
+        "national_id_masked",
+        "district",
+        "members",
+        "balance",
+        "left_on",
+    ]
+    list_filter = ["district__group", "leaving_reason"]
     list_select_related = ["district"]
     search_fields = ["head_name"]
     fields = [
@@ -44,6 +52,7 @@ class HouseholdAdmin(ReadOnlyAdmin):
         "balance",
         "registered_by",
         "created_at",
+        ("left_on", "leaving_reason", "erased_at"),
     ]
     readonly_fields = ["national_id_masked", "balance", "created_at"]
 

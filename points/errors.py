@@ -78,3 +78,18 @@ class NotYourHousehold(ApplicationError):
     code = "not_your_household"
     status_code = status.HTTP_403_FORBIDDEN
     default_message = _("You may only act for your own household.")
+
+
+class HouseholdLeft(Conflict):
+    code = "household_left"
+    default_message = _("This household has left the programme.")
+
+
+class HouseholdStillIn(Conflict):
+    code = "household_still_in"
+    default_message = _("This household has not left the programme.")
+
+
+class HouseholdErased(Conflict):
+    code = "household_erased"
+    default_message = _("This household's personal data has been erased.")

@@ -10,7 +10,7 @@ from foodbank.accounts.models import User
 from foodbank.districts.models import District
 from foodbank.web.widgets import DayInput, PlainSelect
 
-from .models import Household
+from .models import Household, LeavingReason
 
 SCORES = [(n, str(n)) for n in range(5)]
 
@@ -104,4 +104,21 @@ class PolicyForm(forms.Form):
     validity_days = forms.IntegerField(label=_("Validity (days)"), required=False, min_value=1)
     approval_threshold = forms.IntegerField(
         label=_("Second approval above (points)"), required=False, min_value=0
+    )
+
+
+class DepartureForm(forms.Form):
+    leaving_reason = forms.ChoiceField(
+        label=_("Reason for leaving"), choices=LeavingReason.choices, widget=PlainSelect
+    )
+    left_on = forms.DateField(label=_("Left on"), widget=DayInput())
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("initial", {"left_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class ErasureForm(forms.Form):
+    understood = forms.BooleanField(
+        label=_("I understand that the personal data cannot be brought back."), required=True
     )

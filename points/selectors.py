@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Window
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.utils.translation import gettext_lazy as _
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import scope_to_district
@@ -23,14 +24,25 @@ def _latest(field: str) -> Subquery:
     return Subquery(latest.values(field)[:1])
 
 
+#: Where a household stands in the programme: (label, filter), for lists.
+STANDINGS = {
+    "in": (_("In the programme"), Q(left_on__isnull=True)),
+    "left": (_("Left, data kept"), Q(left_on__isnull=False, erased_at__isnull=True)),
+    "erased": (_("Left, data erased"), Q(erased_at__isnull=False)),
+    "all": (_("All"), Q()),
+}
+
+
 def households_visible_to(
     user: User | AnonymousUser,
     *,
     search: str = "",
     min_need: int | None = None,
     unassessed: bool = False,
+    standing: str = "all",
 ) -> QuerySet[Household]:
-    """Staff see their district's households, admins all, with the latest standing."""
+    """Staff see their district's households, admins all, with the latest assessment;
+    ``standing`` is a key of ``STANDINGS``."""
     score = sum((F(f"latest_{name}") for name in DIMENSIONS[1:]), F(f"latest_{DIMENSIONS[0]}"))
     households = (
         Household.objects.select_related("district")
@@ -39,6 +51,7 @@ def households_visible_to(
             **{f"latest_{name}": _latest(name) for name in DIMENSIONS},
         )
         .annotate(latest_need_score=score)
+        .filter(STANDINGS[standing][1])
     )
     if search:
         households = households.filter(head_name__icontains=search)

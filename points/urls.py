@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, voucher_pages
+from . import departure_pages, personal_data_pages, views, voucher_pages
 
 app_name = "points"
 
@@ -11,6 +11,15 @@ urlpatterns = [
     path("households/<int:pk>/assess/", views.assess, name="assess"),
     path("households/<int:pk>/grant/", views.grant, name="grant"),
     path("households/<int:pk>/login/", views.recipient_login, name="recipient-login"),
+    path("households/<int:pk>/leave/", departure_pages.leave, name="leave"),
+    path("households/<int:pk>/return/", departure_pages.come_back, name="return"),
+    path("households/<int:pk>/erase/", departure_pages.erase, name="erase"),
+    path(
+        "households/<int:pk>/personal-data/",
+        personal_data_pages.household_data,
+        name="personal-data",
+    ),
+    path("me/personal-data/", personal_data_pages.my_data, name="my-personal-data"),
     path("households/<int:pk>/entries/<int:entry_pk>/correct/", views.correct, name="correct"),
     path("points/approvals/", views.approvals, name="approvals"),
     path("points/approvals/<int:pk>/", views.decide, name="decide"),

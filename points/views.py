@@ -27,7 +27,7 @@ from .forms import (
     RecipientLoginForm,
 )
 from .models import DistrictPolicy, GrantStatus
-from .services import assessments, households, ledger, policies
+from .services import assessments, departures, households, ledger, policies
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
 
@@ -40,15 +40,25 @@ def _household(request: HttpRequest, pk: int):
 def household_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     min_need = request.GET.get("min_need", "")
+    standing = request.GET.get("standing", "in")
+    standing = standing if standing in selectors.STANDINGS else "in"
     rows = selectors.households_visible_to(
         request.user,
         search=search,
         min_need=int(min_need) if min_need.isascii() and min_need.isdigit() else None,
         unassessed=bool(request.GET.get("unassessed")),
+        standing=standing,
     ).order_by("head_name", "pk")
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     pending = selectors.grants_visible_to(request.user).filter(status=GrantStatus.PENDING)
-    context = {"page": page, "q": search, "pending": pending.count()}
+    standings = [(key, label) for key, (label, _filter) in selectors.STANDINGS.items()]
+    context = {
+        "page": page,
+        "q": search,
+        "pending": pending.count(),
+        "standing": standing,
+        "standings": standings,
+    }
     return render(request, "points/household_list.html", context)
 
 
@@ -100,6 +110,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "advice": policies.recommend(policy, household, latest),
         "statement": selectors.statement(household),
         "grants": household.grants.filter(status=GrantStatus.PENDING),
+        "erasure_due_on": departures.erasure_due_on(household),
     }
     return render(request, "points/household_detail.html", context)
 

@@ -79,6 +79,10 @@ app.conf.beat_schedule = {
         "task": "worker.tasks.expire_vouchers",
         "schedule": crontab(hour=0, minute=5),
     },
+    "erase-departed-households": {
+        "task": "worker.tasks.erase_departed_households",
+        "schedule": crontab(hour=2, minute=35),
+    },
     "check-ledgers": {
         "task": "worker.tasks.check_ledgers",
         "schedule": crontab(hour=4, minute=10),

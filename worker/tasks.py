@@ -12,8 +12,8 @@ from foodbank.dashboard import services as dashboard
 from foodbank.dashboard.open_data import services as open_data
 from foodbank.idempotency.services import purge_expired_keys
 from inventory.services import alerts
+from points.services import departures, vouchers
 from points.services import ledger as points_ledger
-from points.services import vouchers
 
 from .celery import FoodbankTask
 
@@ -107,6 +107,13 @@ def check_ledgers() -> bool:
 def expire_vouchers() -> int:
     """Give back the points and stock of vouchers not collected in time; nightly."""
     return vouchers.expire_vouchers()
+
+
+@shared_task
+def erase_departed_households() -> int:
+    """Erase the personal data of households that left longer ago than the retention
+    period; nightly."""
+    return departures.erase_due_households()
 
 
 @shared_task

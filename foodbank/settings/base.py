@@ -269,6 +269,10 @@ NATIONAL_ID_HASH_KEY = env.str("FOODBANK_NATIONAL_ID_HASH_KEY", default="")
 # Vouchers: days a recipient has to collect the goods once a voucher is issued.
 VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=14)
 
+# Households: the personal data of a household that has left the programme is erased this
+# many days after the day it left (it asks for erasure sooner by its reason for leaving).
+FOODBANK_HOUSEHOLD_RETENTION_DAYS = env.int("FOODBANK_HOUSEHOLD_RETENTION_DAYS", default=365)
+
 # Stores: lots expiring within this many days are flagged on the store page.
 INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)
 

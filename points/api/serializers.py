@@ -4,7 +4,7 @@ from foodbank.accounts.api.fields import InReachField
 from foodbank.districts.api.serializers import DistrictRefOutput
 from foodbank.districts.models import District
 
-from ..models import DIMENSIONS, Assessment, Grant, Household, PointsEntry
+from ..models import DIMENSIONS, Assessment, Grant, Household, LeavingReason, PointsEntry
 from ..selectors import households_in_reach
 
 
@@ -31,6 +31,11 @@ class HouseholdInput(serializers.Serializer):
     disabled = serializers.IntegerField(min_value=0, max_value=50, default=0)
     bedridden = serializers.IntegerField(min_value=0, max_value=50, default=0)
     vulnerability_notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class DepartureInput(serializers.Serializer):
+    leaving_reason = serializers.ChoiceField(choices=LeavingReason.choices)
+    left_on = serializers.DateField(required=False)
 
 
 class HouseholdUpdate(HouseholdInput):
@@ -81,6 +86,8 @@ class HouseholdListOutput(serializers.ModelSerializer):
             "latest_assessed_on",
             "latest_need_score",
             "has_login",
+            "left_on",
+            "erased_at",
         ]
 
     def get_has_login(self, household: Household) -> bool:
@@ -115,6 +122,9 @@ class HouseholdOutput(serializers.ModelSerializer):
             "balance",
             "latest_assessment",
             "recipient_login",
+            "left_on",
+            "leaving_reason",
+            "erased_at",
             "created_at",
         ]
 

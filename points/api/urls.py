@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, voucher_views
+from . import departure_views, personal_data_views, views, voucher_views
 
 # The counter's hand-over first: the busiest route, matched in order.
 urlpatterns = [
@@ -19,6 +19,23 @@ urlpatterns = [
         "households/<int:pk>/recipient-login/",
         views.RecipientLoginView.as_view(),
         name="household-recipient-login",
+    ),
+    path("households/<int:pk>/leave/", departure_views.LeaveView.as_view(), name="household-leave"),
+    path(
+        "households/<int:pk>/return/",
+        departure_views.ReturnView.as_view(),
+        name="household-return",
+    ),
+    path("households/<int:pk>/erase/", departure_views.EraseView.as_view(), name="household-erase"),
+    path(
+        "households/<int:pk>/personal-data/",
+        personal_data_views.HouseholdDataView.as_view(),
+        name="household-personal-data",
+    ),
+    path(
+        "points/me/personal-data/",
+        personal_data_views.MyDataView.as_view(),
+        name="my-personal-data",
     ),
     path("assessments/", views.AssessmentListView.as_view(), name="assessment-list"),
     path("points/grants/", views.GrantListView.as_view(), name="grant-list"),

@@ -37,13 +37,20 @@ class HouseholdFilter(filters.FilterSet):
     )
     has_points = filters.BooleanFilter(method="filter_has_points")
     district = filters.CharFilter(field_name="district__code")
+    standing = filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _q) in selectors.STANDINGS.items()],
+        method="filter_standing",
+    )
 
     class Meta:
         model = Household
-        fields = ["min_need", "max_need", "assessed", "has_points", "district"]
+        fields = ["min_need", "max_need", "assessed", "has_points", "district", "standing"]
 
     def filter_has_points(self, queryset, name, value):
         return queryset.filter(balance__gt=0) if value else queryset.filter(balance=0)
+
+    def filter_standing(self, queryset, name, value):
+        return queryset.filter(selectors.STANDINGS[value][1])
 
 
 class HouseholdListView(generics.ListAPIView):

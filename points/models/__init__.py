@@ -1,6 +1,6 @@
 from .assessments import DIMENSIONS, Assessment
-from .households import Household, HouseholdAccess
-from .ledger import EntryKind, Grant, GrantStatus, PointsAllocation, PointsEntry
+from .households import PERSONAL_FIELDS, Household, HouseholdAccess, LeavingReason
+from .ledger import ERASED_REASON, EntryKind, Grant, GrantStatus, PointsAllocation, PointsEntry
 from .policies import CityPolicy, DistrictPolicy, NeedBand
 from .vouchers import (
     HouseholdCard,
@@ -16,6 +16,8 @@ from .vouchers import (
 
 __all__ = [
     "DIMENSIONS",
+    "ERASED_REASON",
+    "PERSONAL_FIELDS",
     "Assessment",
     "CityPolicy",
     "DistrictPolicy",
@@ -26,6 +28,7 @@ __all__ = [
     "HouseholdAccess",
     "HouseholdCard",
     "HouseholdLimit",
+    "LeavingReason",
     "LimitPeriod",
     "NeedBand",
     "PointsAllocation",

@@ -7,6 +7,19 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
+class LeavingReason(models.TextChoices):
+    MOVED = "moved", _("Moved out of the district")
+    NO_LONGER_IN_NEED = "no_longer_in_need", _("No longer in need")
+    DIED = "died", _("Head of household died")
+    WITHDREW = "withdrew", _("Asked to leave the programme")
+    ERASURE_REQUESTED = "erasure_requested", _("Asked for their personal data to be erased")
+    OTHER = "other", _("Other")
+
+
+#: The personal fields an erasure empties (the national ID's three forms are handled apart).
+PERSONAL_FIELDS = ("head_name", "phone", "address", "vulnerability_notes")
+
+
 class Household(models.Model):
     """A vulnerable household in one district, with its points balance.
 
@@ -14,6 +27,11 @@ class Household(models.Model):
     uniqueness) and an encrypted copy; it is never shown in full. ``balance`` is the sum of
     the household's points entries, kept with them in one transaction and held at zero or
     above by the database.
+
+    A household that leaves the programme keeps its record until its personal data is
+    erased (``erased_at``): on request, or once the retention period has passed. What
+    remains after erasure is what the statistics and the ledgers need: district, member
+    counts, points entries and vouchers.
     """
 
     district = models.ForeignKey(
@@ -43,6 +61,11 @@ class Household(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    left_on = models.DateField(_("left the programme on"), null=True, blank=True)
+    leaving_reason = models.CharField(
+        _("reason for leaving"), max_length=20, choices=LeavingReason.choices, blank=True
+    )
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -64,6 +87,22 @@ class Household(models.Model):
                 & Q(bedridden__lte=F("members")),
                 name="%(app_label)s_%(class)s_groups_within_members",
             ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True, leaving_reason="", erased_at__isnull=True)
+                | Q(left_on__isnull=False, leaving_reason__in=LeavingReason.values),
+                name="%(app_label)s_%(class)s_left_with_a_reason_before_erasure",
+            ),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True)
+                | Q(
+                    **dict.fromkeys(PERSONAL_FIELDS, ""),
+                    national_id_masked="",
+                    national_id_encrypted="",
+                    national_id_hash__startswith="erased:",
+                    account__isnull=True,
+                ),
+                name="%(app_label)s_%(class)s_erased_holds_no_personal_data",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,6 +117,13 @@ class Household(models.Model):
         }
         if problems:
             raise ValidationError(problems)
+
+    @property
+    def display_name(self) -> str:
+        """The head's name, or a neutral label once it has been erased."""
+        if self.erased_at is not None:
+            return _("Household %(id)s (personal data erased)") % {"id": self.pk}
+        return self.head_name
 
     @property
     def first_name(self) -> str:

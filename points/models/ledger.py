@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from .assessments import Assessment
 from .households import Household
 
+#: What a staff member's free-text reason becomes when the household's data is erased.
+ERASED_REASON = "—"
+
 
 class GrantStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
@@ -85,8 +88,10 @@ class PointsEntry(models.Model):
     """One change to a household's points: who, when, why and what it refers to.
 
     Rows are never changed or deleted (on PostgreSQL a trigger refuses it); a correction is
-    a new entry referring to the one it corrects. ``created_by`` is empty only for what the
-    scheduled tasks write: expiries, and refunds of vouchers that expired.
+    a new entry referring to the one it corrects. The one change allowed is erasing the
+    ``reason`` (to ``ERASED_REASON``) with the household's personal data. ``created_by`` is
+    empty only for what the scheduled tasks write: expiries, and refunds of vouchers that
+    expired.
     """
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="entries")

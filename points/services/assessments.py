@@ -14,7 +14,9 @@ from foodbank.accounts.scoping import ensure_can_act_in
 from foodbank.audit.models import Action
 from foodbank.audit.services import record
 
+from ..lock_objects import lock_household
 from ..models import Assessment, Household
+from .households import ensure_in_programme
 
 
 @transaction.atomic
@@ -32,6 +34,7 @@ def record_assessment(
 ) -> Assessment:
     """A dated assessment by a staff member; it becomes the household's current standing."""
     ensure_can_act_in(by, household.district)
+    ensure_in_programme(lock_household(household.pk))
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": [_("An assessment cannot be dated ahead.")]})
     assessment = Assessment(

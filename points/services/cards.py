@@ -15,6 +15,7 @@ from .. import tokens
 from ..errors import CardRevoked, WrongDistrict
 from ..lock_objects import lock_household
 from ..models import Household, HouseholdCard
+from .households import ensure_in_programme
 from .keys import sign, signing_key, verified
 
 
@@ -23,6 +24,7 @@ def issue_card(*, household: Household, by: User) -> HouseholdCard:
     """Print a (new) card; any card issued before stops working at once."""
     ensure_can_act_in(by, household.district)
     household = lock_household(household.pk)
+    ensure_in_programme(household)
     household.cards.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     card = HouseholdCard.objects.create(household=household, key=signing_key(), issued_by=by)
     record(

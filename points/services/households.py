@@ -14,9 +14,10 @@ from foodbank.accounts.services import create_user
 from foodbank.audit.models import Action
 from foodbank.audit.services import record
 from foodbank.districts.models import District
+from foodbank.web.dates import in_local_calendar
 
 from .. import national_id
-from ..errors import AlreadyRegistered, HasLogin
+from ..errors import AlreadyRegistered, HasLogin, HouseholdLeft
 from ..lock_objects import lock_household
 from ..models import Household, HouseholdAccess
 
@@ -32,6 +33,15 @@ EDITABLE = (
     "bedridden",
     "vulnerability_notes",
 )
+
+
+def ensure_in_programme(household: Household) -> None:
+    """Refuse to give a household that has left anything new: points, vouchers, a card."""
+    if household.left_on is not None:
+        message = _("This household left the programme on %(date)s.") % {
+            "date": in_local_calendar(household.left_on)
+        }
+        raise HouseholdLeft(message)
 
 
 def _checked_national_id(value: str) -> str:
@@ -89,6 +99,7 @@ def update_household(*, household: Household, by: User, **fields: Any) -> Househ
     """Change the household's details; its balance and login are never written here."""
     ensure_can_act_in(by, household.district)
     household = lock_household(household.pk)
+    ensure_in_programme(household)
     changed = [name for name in fields if name in EDITABLE]
     for name in changed:
         setattr(household, name, fields[name])
@@ -115,6 +126,7 @@ def create_recipient_login(*, household: Household, username: str, password: str
     """A recipient account for the household's own balance, statement and vouchers."""
     ensure_can_act_in(by, household.district)
     household = lock_household(household.pk)
+    ensure_in_programme(household)
     if household.account_id is not None:
         raise HasLogin()
     account = create_user(

@@ -22,6 +22,7 @@ from ..errors import AlreadyRefunded, GrantAlreadyDecided, InsufficientPoints, S
 from ..lock_objects import lock_grant, lock_household
 from ..models import EntryKind, Grant, GrantStatus, Household, PointsEntry
 from . import buckets
+from .households import ensure_in_programme
 from .policies import policy_for, recommend
 
 APPROVERS = (Role.ADMIN, Role.DISTRICT_STAFF)
@@ -39,6 +40,8 @@ def _write(
     *, household: Household, kind: str, points: int, by: User | None, **fields: Any
 ) -> PointsEntry:
     """Append an entry and move the (locked) household's balance by the same points."""
+    if kind in (EntryKind.GRANT, EntryKind.VOUCHER_DEBIT):
+        ensure_in_programme(household)
     if household.balance + points < 0:
         raise _not_enough(household, -points)
     entry = PointsEntry(household=household, kind=kind, points=points, created_by=by, **fields)
@@ -86,6 +89,7 @@ def grant_points(*, household: Household, points: int, by: User, reason: str = "
     """Award points. A different amount from the recommendation needs a reason; above the
     district's threshold the grant waits for a second staff member's approval."""
     ensure_can_act_in(by, household.district)
+    ensure_in_programme(lock_household(household.pk))
     _check_points(points)
     policy = policy_for(household.district)
     assessment = household.assessments.first()  # the latest: assessments sort newest first

@@ -44,6 +44,7 @@ from ..models import (
 )
 from .cards import household_for_card
 from .hand_over import hand_over_at_once
+from .households import ensure_in_programme
 from .keys import sign, signing_key, verified
 from .ledger import debit_points, refund_debit
 from .limits import check_limits
@@ -83,6 +84,7 @@ def issue_voucher(*, household: Household, choices: Sequence[Choice], by: User) 
     """Debit the points and reserve the stock, or do neither and say why."""
     if not may_choose_for(by, household):
         raise NotYourHousehold()
+    ensure_in_programme(household)
     basket = _basket(choices)
     district = household.district
     check_limits(household, [(c.item, c.quantity) for c in basket], timezone.localdate())
@@ -261,6 +263,17 @@ def cancel_voucher(*, voucher: Voucher, by: User) -> Voucher:
     if voucher.status != VoucherStatus.ISSUED:
         raise VoucherClosed()
     return _give_back(voucher, by=by, status=VoucherStatus.CANCELLED)
+
+
+@transaction.atomic
+def cancel_uncollected(household: Household, *, by: User) -> list[int]:
+    """Cancel each of the household's uncollected vouchers (it is leaving); their ids."""
+    vouchers = Voucher.objects.select_for_update(of=("self",)).filter(
+        household_id=household.pk, status=VoucherStatus.ISSUED
+    )
+    return [
+        _give_back(v, by=by, status=VoucherStatus.CANCELLED).pk for v in vouchers.order_by("pk")
+    ]
 
 
 def expire_vouchers(*, today: date | None = None) -> int:
