@@ -11,8 +11,7 @@ from foodbank.accounts.permissions import signed_in_user
 from . import selectors
 from .personal_data import personal_data_held
 from .services import households
-
-KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
+from .views import KEEPERS
 
 
 @role_required(*KEEPERS)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from foodbank.districts.models import District
 
@@ -64,3 +66,18 @@ def create_user(
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def anonymise_user(user: User) -> None:
+    """Erase a person's login: no name, e-mail, password, API token or sign-in records are
+    left. The row stays (as ``erased-<id>``, inactive) for the records that point at it."""
+    username = user.username
+    user.username = f"erased-{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    Token.objects.filter(user=user).delete()
+    for sign_ins in (AccessAttempt, AccessFailureLog, AccessLog):
+        sign_ins.objects.filter(username=username).delete()

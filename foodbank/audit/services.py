@@ -37,3 +37,10 @@ def record(
         district_id=district_id,
         summary=summary,
     )
+
+
+def forget_origins(*, actor: User) -> int:
+    """Blank the address and browser of every event ``actor`` caused (their login is being
+    erased); the events themselves stay. Returns how many were changed."""
+    events = AuditEvent.objects.filter(actor=actor).exclude(address=None, user_agent="")
+    return events.update(address=None, user_agent="")

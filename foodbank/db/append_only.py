@@ -53,18 +53,19 @@ def append_only(table: str) -> migrations.RunPython:
     return migrations.RunPython(_on_postgresql(_forbid(table)), _on_postgresql(_allow(table)))
 
 
-def _erasing(column: str, marker: str) -> str:
+def _erasing(column: str, marker: str, when: str) -> str:
     return f"""
-    IF TG_OP = 'UPDATE' AND NEW.{column} = '{marker}'
+    IF TG_OP = 'UPDATE' AND NEW.{column} = '{marker}' AND ({when})
             AND to_jsonb(NEW) - '{column}' = to_jsonb(OLD) - '{column}' THEN
         RETURN NEW;
     END IF;"""
 
 
-def erasable(table: str, column: str, marker: str) -> migrations.RunPython:
-    """Let an append-only table's free-text ``column`` be overwritten with ``marker``, with
-    nothing else about the row changed: personal data erased from a ledger (reversible)."""
+def erasable(table: str, column: str, marker: str, *, when: str) -> migrations.RunPython:
+    """Let an append-only table's free-text ``column`` be overwritten with ``marker`` in the
+    rows where the SQL condition ``when`` holds (on ``NEW``), with nothing else about the
+    row changed: personal data erased from a ledger (reversible)."""
     return migrations.RunPython(
-        _on_postgresql(_function(table, _erasing(column, marker))),
+        _on_postgresql(_function(table, _erasing(column, marker, when))),
         _on_postgresql(_function(table)),
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
@@ -148,3 +149,15 @@ def purge_expired_keys() -> int:
     """Delete keys past their lifetime; the beat schedule runs this hourly."""
     deleted, _by_model = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
+
+
+def strip_answers(keys: QuerySet[IdempotencyKey]) -> int:
+    """Keep only the id of each stored answer (its other fields held personal data that is
+    being erased); a retry still gets the original status, and nothing is done twice."""
+    stripped = 0
+    for key in keys.exclude(response_body=None).only("response_body"):
+        body = key.response_body
+        key.response_body = {"id": body.get("id")} if isinstance(body, dict) else {}
+        key.save(update_fields=["response_body"])
+        stripped += 1
+    return stripped

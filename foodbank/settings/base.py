@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -272,6 +273,8 @@ VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=14)
 # Households: the personal data of a household that has left the programme is erased this
 # many days after the day it left (it asks for erasure sooner by its reason for leaving).
 FOODBANK_HOUSEHOLD_RETENTION_DAYS = env.int("FOODBANK_HOUSEHOLD_RETENTION_DAYS", default=365)
+if FOODBANK_HOUSEHOLD_RETENTION_DAYS < 1:  # 0 would erase every household that left, at once
+    raise ImproperlyConfigured("FOODBANK_HOUSEHOLD_RETENTION_DAYS must be at least 1.")
 
 # Stores: lots expiring within this many days are flagged on the store page.
 INVENTORY_EXPIRY_ALERT_DAYS = env.int("INVENTORY_EXPIRY_ALERT_DAYS", default=7)

@@ -38,5 +38,12 @@ class Migration(migrations.Migration):
             model_name='household',
             constraint=models.CheckConstraint(condition=models.Q(('erased_at__isnull', True), models.Q(('account__isnull', True), ('address', ''), ('head_name', ''), ('national_id_encrypted', ''), ('national_id_hash__startswith', 'erased:'), ('national_id_masked', ''), ('phone', ''), ('vulnerability_notes', '')), _connector='OR'), name='points_household_erased_holds_no_personal_data'),
         ),
-        erasable("points_pointsentry", "reason", "—"),
+        # A reason written by staff (grants, corrections) of a household already erased.
+        erasable(
+            "points_pointsentry",
+            "reason",
+            "—",
+            when="NEW.kind IN ('grant', 'correction') AND EXISTS (SELECT 1 FROM points_household"
+            " AS h WHERE h.id = NEW.household_id AND h.erased_at IS NOT NULL)",
+        ),
     ]

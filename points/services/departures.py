@@ -19,14 +19,19 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import ensure_can_act_in
+from foodbank.accounts.services import anonymise_user
 from foodbank.audit.models import Action
-from foodbank.audit.services import record
+from foodbank.audit.services import forget_origins, record
+from foodbank.idempotency.models import IdempotencyKey
+from foodbank.idempotency.services import strip_answers
 from foodbank.web.dates import in_local_calendar
 
 from ..errors import AdminOnly, HouseholdErased, HouseholdStillIn
@@ -99,14 +104,12 @@ def record_departure(
     _ensure_keeper(by, household)
     left_on = left_on or timezone.localdate()
     _checked_leaving(household, reason, left_on)
-    # Vouchers are locked before the household, as a single cancellation takes them; the
-    # second pass cancels any voucher issued before this transaction held the household.
-    cancelled = cancel_uncollected(household, by=by)
+    # Locks in the one order: the household, then its grants or vouchers, then lots.
     household = lock_household(household.pk)
     ensure_in_programme(household)
     household.left_on, household.leaving_reason = left_on, reason
     household.save(update_fields=["left_on", "leaving_reason", "updated_at"])
-    cancelled += cancel_uncollected(household, by=by)
+    cancelled = cancel_uncollected(household=household, by=by)
     withdrawn = _withdraw_pending_grants(household)
     _close_access(household)
     record(
@@ -143,11 +146,20 @@ def record_return(*, household: Household, by: User) -> Household:
 
 def _anonymise_login(account_id: int) -> None:
     account = User.objects.get(pk=account_id)
-    account.username = f"erased-{account.pk}"
-    account.first_name = account.last_name = account.email = ""
-    account.is_active = False
-    account.set_unusable_password()
-    account.save()
+    anonymise_user(account)
+    forget_origins(actor=account)
+
+
+def _strip_replays(household: Household) -> None:
+    """Answers kept for retried API requests (a day) that named the household: a voucher's
+    (its first name) or its registration (the whole record)."""
+    registration = f"POST {reverse('household-list')}"
+    strip_answers(
+        IdempotencyKey.objects.filter(
+            Q(response_body__household=household.pk)
+            | Q(endpoint=registration, response_body__id=household.pk)
+        )
+    )
 
 
 def _erase_free_text(household: Household) -> None:
@@ -179,6 +191,7 @@ def erase_household(*, household: Household, by: User | None) -> Household:
     if account_id is not None:
         _anonymise_login(account_id)
     _erase_free_text(household)
+    _strip_replays(household)
     record(Action.HOUSEHOLD_ERASED, target=household, by=by, district_id=household.district_id)
     return household
 
@@ -194,6 +207,9 @@ def erase_due_households(*, today: date | None = None) -> int:
         try:
             erase_household(household=Household(pk=pk), by=None)
         except (HouseholdErased, HouseholdStillIn):  # erased or returned meanwhile
+            continue
+        except DatabaseError:  # one household's trouble does not hold the others back
+            logger.exception("Could not erase the personal data of household %d", pk)
             continue
         erased += 1
     if erased:

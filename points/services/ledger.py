@@ -127,6 +127,7 @@ def grant_points(*, household: Household, points: int, by: User, reason: str = "
 
 
 def _decide(grant: Grant, by: User) -> Grant:
+    lock_household(grant.household_id)  # the household first, as every points write takes it
     grant = lock_grant(grant.pk)
     ensure_can_act_in(by, grant.household.district)
     if by.role not in APPROVERS:
@@ -242,13 +243,16 @@ def _check_correction(entry: PointsEntry, points: int) -> None:
 
 @transaction.atomic
 def correct_entry(*, entry: PointsEntry, points: int, by: User, reason: str) -> PointsEntry:
-    """Correct a grant or a voucher debit by a new entry referring to it, with a reason."""
+    """Correct a grant or a voucher debit by a new entry referring to it, with a reason
+    (not once the household has left)."""
     ensure_can_act_in(by, entry.household.district)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the entry is corrected.")]})
     if not isinstance(points, int) or points == 0:
         raise ValidationError({"points": [_("Give a whole number of points, not zero.")]})
     household = lock_household(entry.household_id)
+    # A record closed by leaving is not written to; once erased, no new reason reaches it.
+    ensure_in_programme(household)
     today = timezone.localdate()
     _settle(household, today)
     _check_correction(entry, points)

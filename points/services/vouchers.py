@@ -33,6 +33,7 @@ from ..errors import (
     VoucherClosed,
     WrongDistrict,
 )
+from ..lock_objects import lock_household
 from ..models import (
     EntryKind,
     Household,
@@ -255,6 +256,7 @@ def _give_back(voucher: Voucher, *, by: User | None, status: str) -> Voucher:
 @transaction.atomic
 def cancel_voucher(*, voucher: Voucher, by: User) -> Voucher:
     """Staff or the recipient cancel an uncollected voucher: points back, stock released."""
+    lock_household(voucher.household_id)  # locks in the one order: household, voucher, lots
     voucher = Voucher.objects.select_for_update(of=("self",)).get(pk=voucher.pk)
     if not may_choose_for(by, voucher.household):
         raise NotYourHousehold()
@@ -266,8 +268,9 @@ def cancel_voucher(*, voucher: Voucher, by: User) -> Voucher:
 
 
 @transaction.atomic
-def cancel_uncollected(household: Household, *, by: User) -> list[int]:
-    """Cancel each of the household's uncollected vouchers (it is leaving); their ids."""
+def cancel_uncollected(*, household: Household, by: User) -> list[int]:
+    """Cancel each of the household's uncollected vouchers (it is leaving; the caller holds
+    its lock); returns their ids."""
     vouchers = Voucher.objects.select_for_update(of=("self",)).filter(
         household_id=household.pk, status=VoucherStatus.ISSUED
     )
@@ -281,8 +284,9 @@ def expire_vouchers(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     due = Voucher.objects.filter(status=VoucherStatus.ISSUED, expires_on__lt=today)
     expired = 0
-    for pk in due.values_list("pk", flat=True):
+    for pk, household_id in due.values_list("pk", "household_id"):
         with transaction.atomic():
+            lock_household(household_id)
             voucher = Voucher.objects.select_for_update(of=("self",)).get(pk=pk)
             if voucher.status == VoucherStatus.ISSUED:
                 _give_back(voucher, by=None, status=VoucherStatus.EXPIRED)

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessLog
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone, translation
+from rest_framework.authtoken.models import Token
 
 from foodbank.accounts.models import User
 from foodbank.accounts.scoping import OutsideDistrict
@@ -46,6 +48,7 @@ from tests.inventory.factories import lot, rice
 from worker.tasks import erase_departed_households
 
 from .factories import assessed, household
+from .factories import national_id as fresh_national_id
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -282,3 +285,54 @@ def test_a_correction_reason_is_erased_but_the_corrections_stay(people):
     assert kinds == {EntryKind.GRANT: ERASED_REASON, EntryKind.CORRECTION: ERASED_REASON}
     home.refresh_from_db()
     assert home.balance == 40
+
+
+def test_a_household_that_left_has_no_entry_corrected(people):
+    home = household(people.staff_a)
+    grant = grant_points(household=home, points=50, by=people.staff_a, reason="start")
+    record_departure(household=home, reason="moved", by=people.staff_a)
+    with pytest.raises(HouseholdLeft):
+        correct_entry(entry=grant.entry, points=-10, by=people.staff_a, reason="typo")
+    assert not home.entries.filter(kind=EntryKind.CORRECTION).exists()
+
+
+def test_erasure_leaves_no_sign_in_records_token_or_origin_of_the_login(people, home):
+    account = home.account
+    Token.objects.create(user=account)
+    AccessLog.objects.create(username="pranee", ip_address="10.1.2.3", user_agent="phone")
+    AccessLog.objects.create(username="staff_a", ip_address="10.1.2.4", user_agent="pc")
+    AuditEvent.objects.filter(actor=people.staff_a).update(address="10.9.9.9", user_agent="pc")
+    mine = AuditEvent.objects.create(
+        actor=account,
+        address="10.1.2.3",
+        user_agent="phone",
+        action=Action.VOUCHER_CANCELLED,
+        target_type="points.voucher",
+        target_id=1,
+    )
+    record_departure(household=home, reason="erasure_requested", by=people.staff_a)
+    assert not Token.objects.filter(user=account).exists()
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["staff_a"]
+    mine.refresh_from_db()
+    assert (mine.address, mine.user_agent, mine.actor_id) == (None, "", account.pk)
+    staff_events = AuditEvent.objects.filter(actor=people.staff_a, address="10.9.9.9")
+    assert staff_events.exists()  # only the erased login's origins are forgotten
+
+
+def test_a_retried_registration_after_erasure_replays_no_personal_data(api, people):
+    client = api.as_user(people.staff_a)
+    body = {
+        "head_name": "Somsri Jaidee",
+        "national_id": fresh_national_id(),
+        "address": "45 Soi Ramkhamhaeng 24",
+        "phone": "0899999999",
+        "members": 3,
+    }
+    first = client.post("/api/v1/households/", body, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
+    assert first.status_code == 201
+    assert first.json()["head_name"] == "Somsri Jaidee"
+    home = Household.objects.get(pk=first.json()["id"])
+    record_departure(household=home, reason="erasure_requested", by=people.staff_a)
+    again = client.post("/api/v1/households/", body, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
+    assert (again.status_code, again.json()) == (201, {"id": home.pk})
+    assert Household.objects.count() == 1  # replayed, not registered a second time

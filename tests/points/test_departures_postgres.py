@@ -7,12 +7,19 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from points.errors import HouseholdLeft
-from points.models import ERASED_REASON, EntryKind, PointsEntry, VoucherStatus
+from points.errors import GrantAlreadyDecided, HouseholdLeft, VoucherClosed
+from points.models import (
+    ERASED_REASON,
+    EntryKind,
+    GrantStatus,
+    Household,
+    PointsEntry,
+    VoucherStatus,
+)
 from points.selectors import ledger_mismatches
 from points.services.departures import record_departure
-from points.services.ledger import grant_points
-from points.services.vouchers import Choice, issue_voucher
+from points.services.ledger import approve_grant, grant_points
+from points.services.vouchers import Choice, cancel_voucher, issue_voucher
 from tests.conftest import run_concurrently
 from tests.inventory.factories import lot, rice
 
@@ -26,10 +33,23 @@ def _update(sql: str, *params) -> None:
         cursor.execute(sql, params)
 
 
-def test_the_ledger_lets_a_reason_be_erased_and_nothing_else_change(db, people):
+def test_the_ledger_lets_only_an_erased_households_reasons_be_erased(db, people):
     home = household(people.staff_a)
     grant_points(household=home, points=100, by=people.staff_a, reason="Mother's chemotherapy")
     entry = PointsEntry.objects.get()
+    with pytest.raises(DatabaseError):  # not erased: the reason stays
+        _update("UPDATE points_pointsentry SET reason = %s", ERASED_REASON)
+    Household.objects.filter(pk=home.pk).update(
+        left_on=timezone.localdate(),
+        leaving_reason="moved",
+        erased_at=timezone.now(),
+        head_name="",
+        phone="",
+        address="",
+        national_id_masked="",
+        national_id_encrypted="",
+        national_id_hash=f"erased:{home.pk}",
+    )
     for refused in (
         ("UPDATE points_pointsentry SET reason = 'rewritten'",),
         ("UPDATE points_pointsentry SET reason = %s, points = 5", ERASED_REASON),
@@ -45,31 +65,49 @@ def test_the_ledger_lets_a_reason_be_erased_and_nothing_else_change(db, people):
     assert (entry.reason, entry.points, entry.kind) == (ERASED_REASON, 100, EntryKind.GRANT)
 
 
-def test_a_leaving_and_vouchers_issued_at_the_same_time_leave_no_voucher_open(committed_db, people):
-    home = household(people.staff_a)
+def _household_with_an_open_voucher_and_a_pending_grant(people, n: int):
+    home = household(people.staff_a, head_name=f"Race {n}")
     grant_points(household=home, points=400, by=people.staff_a, reason="start")
+    grant_points(household=home, points=900, by=people.staff_a, reason="waits for approval")
     bags = rice(people.admin)
     lot(bags, people.staff_a, "20", timezone.localdate() + timedelta(days=30))
+    open_voucher = issue_voucher(household=home, choices=[Choice(bags, 1)], by=people.staff_a)
+    return home, bags, open_voucher
 
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_leaving_racing_issues_a_cancel_and_an_approval_deadlocks_nothing(
+    committed_db, people, round_
+):
+    home, bags, open_voucher = _household_with_an_open_voucher_and_a_pending_grant(people, round_)
+    pending = home.grants.get(status=GrantStatus.PENDING)
     turns = itertools.count()
 
     def work() -> str:
-        if next(turns) == 0:
-            record_departure(household=home, reason="moved", by=people.staff_a)
-            return "left"
+        turn = next(turns)
         try:
+            if turn == 0:
+                record_departure(household=home, reason="moved", by=people.staff_a)
+                return "left"
+            if turn == 1:
+                cancel_voucher(voucher=open_voucher, by=people.staff_a)
+                return "cancelled"
+            if turn == 2:
+                approve_grant(grant=pending, by=people.admin)
+                return "approved"
             issue_voucher(household=home, choices=[Choice(bags, 1)], by=people.staff_a)
-        except HouseholdLeft:
+            return "issued"
+        except (HouseholdLeft, VoucherClosed, GrantAlreadyDecided):
             return "refused"
-        return "issued"
 
-    results = run_concurrently(work, 8)
-    assert results.count("left") == 1
+    results = run_concurrently(work, 6)
+    assert len(results) == 6, "a thread failed (a deadlock would show here)"
+    assert "left" in results
     home.refresh_from_db()
     assert home.left_on is not None
     assert not home.vouchers.filter(status=VoucherStatus.ISSUED).exists()
-    assert home.vouchers.count() == results.count("issued")
-    assert home.balance == 400  # every voucher issued before the leaving was given back
-    lot_row = bags.lots.get()
-    assert lot_row.reserved == 0
+    assert not home.grants.filter(status=GrantStatus.PENDING).exists()
+    granted = 400 + (900 if "approved" in results else 0)
+    assert home.balance == granted  # every voucher was given back, once
+    assert bags.lots.get().reserved == 0
     assert ledger_mismatches() == []
