@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -79,5 +81,8 @@ def anonymise_user(user: User) -> None:
     user.set_unusable_password()
     user.save()
     Token.objects.filter(user=user).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).update(object_repr=user.username)
     for sign_ins in (AccessAttempt, AccessFailureLog, AccessLog):
         sign_ins.objects.filter(username=username).delete()

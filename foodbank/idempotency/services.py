@@ -155,7 +155,7 @@ def strip_answers(keys: QuerySet[IdempotencyKey]) -> int:
     """Keep only the id of each stored answer (its other fields held personal data that is
     being erased); a retry still gets the original status, and nothing is done twice."""
     stripped = 0
-    for key in keys.exclude(response_body=None).only("response_body"):
+    for key in keys.filter(response_body__isnull=False).only("response_body"):
         body = key.response_body
         key.response_body = {"id": body.get("id")} if isinstance(body, dict) else {}
         key.save(update_fields=["response_body"])

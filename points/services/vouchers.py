@@ -21,6 +21,7 @@ from foodbank.accounts.scoping import can_act_in
 from foodbank.audit.models import Action
 from foodbank.audit.services import record
 from foodbank.web.dates import in_local_calendar
+from inventory.lock_objects import lock_lot_sums
 from inventory.models import Item
 from inventory.selectors import points_price
 from inventory.services.ledger import issue_reserved_lots
@@ -271,12 +272,15 @@ def cancel_voucher(*, voucher: Voucher, by: User) -> Voucher:
 def cancel_uncollected(*, household: Household, by: User) -> list[int]:
     """Cancel each of the household's uncollected vouchers (it is leaving; the caller holds
     its lock); returns their ids."""
-    vouchers = Voucher.objects.select_for_update(of=("self",)).filter(
-        household_id=household.pk, status=VoucherStatus.ISSUED
+    vouchers = list(
+        Voucher.objects.select_for_update(of=("self",))
+        .filter(household_id=household.pk, status=VoucherStatus.ISSUED)
+        .order_by("pk")
     )
-    return [
-        _give_back(v, by=by, status=VoucherStatus.CANCELLED).pk for v in vouchers.order_by("pk")
-    ]
+    # All their lots at once, in pk order, as every other writer of lots takes them.
+    allocations = VoucherAllocation.objects.filter(line__voucher__in=vouchers)
+    lock_lot_sums(allocations.values_list("lot", flat=True))
+    return [_give_back(v, by=by, status=VoucherStatus.CANCELLED).pk for v in vouchers]
 
 
 def expire_vouchers(*, today: date | None = None) -> int:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessLog
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone, translation
@@ -301,6 +302,9 @@ def test_erasure_leaves_no_sign_in_records_token_or_origin_of_the_login(people, 
     Token.objects.create(user=account)
     AccessLog.objects.create(username="pranee", ip_address="10.1.2.3", user_agent="phone")
     AccessLog.objects.create(username="staff_a", ip_address="10.1.2.4", user_agent="pc")
+    LogEntry.objects.log_actions(
+        people.admin.pk, [account], CHANGE, change_message="[]", single_object=True
+    )
     AuditEvent.objects.filter(actor=people.staff_a).update(address="10.9.9.9", user_agent="pc")
     mine = AuditEvent.objects.create(
         actor=account,
@@ -313,6 +317,7 @@ def test_erasure_leaves_no_sign_in_records_token_or_origin_of_the_login(people, 
     record_departure(household=home, reason="erasure_requested", by=people.staff_a)
     assert not Token.objects.filter(user=account).exists()
     assert list(AccessLog.objects.values_list("username", flat=True)) == ["staff_a"]
+    assert LogEntry.objects.get().object_repr == f"erased-{account.pk}"
     mine.refresh_from_db()
     assert (mine.address, mine.user_agent, mine.actor_id) == (None, "", account.pk)
     staff_events = AuditEvent.objects.filter(actor=people.staff_a, address="10.9.9.9")

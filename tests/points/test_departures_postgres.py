@@ -7,6 +7,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from inventory.models import Lot
 from points.errors import GrantAlreadyDecided, HouseholdLeft, VoucherClosed
 from points.models import (
     ERASED_REASON,
@@ -21,7 +22,7 @@ from points.services.departures import record_departure
 from points.services.ledger import approve_grant, grant_points
 from points.services.vouchers import Choice, cancel_voucher, issue_voucher
 from tests.conftest import run_concurrently
-from tests.inventory.factories import lot, rice
+from tests.inventory.factories import lot, rice, soap
 
 from .factories import household
 
@@ -110,4 +111,35 @@ def test_a_leaving_racing_issues_a_cancel_and_an_approval_deadlocks_nothing(
     granted = 400 + (900 if "approved" in results else 0)
     assert home.balance == granted  # every voucher was given back, once
     assert bags.lots.get().reserved == 0
+    assert ledger_mismatches() == []
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_leaving_with_vouchers_on_crossed_lots_deadlocks_no_other_counter(
+    committed_db, people, round_
+):
+    soon = timezone.localdate() + timedelta(days=30)
+    bars, bags = soap(people.admin), rice(people.admin)
+    lot(bars, people.staff_a, "20")  # the lower lot id
+    lot(bags, people.staff_a, "20", soon)
+    leaving = household(people.staff_a, head_name="Leaving")
+    staying = household(people.staff_a, head_name="Staying")
+    for home in (leaving, staying):
+        grant_points(household=home, points=400, by=people.staff_a, reason="start")
+    # The first voucher holds the higher lot, the second the lower one.
+    issue_voucher(household=leaving, choices=[Choice(bags, 1)], by=people.staff_a)
+    issue_voucher(household=leaving, choices=[Choice(bars, 1)], by=people.staff_a)
+    turns = itertools.count()
+
+    def work() -> str:
+        if next(turns) == 0:
+            record_departure(household=leaving, reason="moved", by=people.staff_a)
+            return "left"
+        both = [Choice(bags, 1), Choice(bars, 1)]
+        issue_voucher(household=staying, choices=both, by=people.staff_a)
+        return "issued"
+
+    results = run_concurrently(work, 5)
+    assert sorted(results) == ["issued"] * 4 + ["left"], "a thread failed: a deadlock?"
+    assert sum(lot.reserved for lot in Lot.objects.all()) == 8
     assert ledger_mismatches() == []
