@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,14 +12,10 @@ from foodbank.accounts.permissions import signed_in_user
 from foodbank.errors import ApplicationError
 from foodbank.web.submit import submitted
 
-from . import selectors
 from .forms import DepartureForm, ErasureForm
 from .models import LeavingReason
 from .services import departures
-
-
-def _household(request: HttpRequest, pk: int):
-    return get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
+from .views import household_in_scope
 
 
 def _posted(request: HttpRequest):
@@ -36,7 +32,7 @@ def _form_page(request: HttpRequest, household, form, **context) -> HttpResponse
 
 @role_required(*departures.KEEPERS)
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
-    household, user = _household(request, pk), signed_in_user(request)
+    household, user = household_in_scope(request, pk), signed_in_user(request)
     form = DepartureForm(_posted(request))
     act = lambda: departures.record_departure(  # noqa: E731
         household=household,
@@ -65,7 +61,7 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*departures.KEEPERS)
 def come_back(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household(request, pk)
+    household = household_in_scope(request, pk)
     try:
         departures.record_return(household=household, by=signed_in_user(request))
     except ApplicationError as error:
@@ -77,7 +73,7 @@ def come_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*departures.KEEPERS)
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
-    household, user = _household(request, pk), signed_in_user(request)
+    household, user = household_in_scope(request, pk), signed_in_user(request)
     form = ErasureForm(_posted(request))
     if submitted(request, form, lambda: departures.erase_household(household=household, by=user)):
         messages.success(request, _("The household's personal data is erased."))

@@ -132,10 +132,6 @@ class PersonalDataReport:
     readings: tuple[ReadingHeld, ...]
 
 
-def _local_day(moment: datetime) -> date:
-    return timezone.localdate(moment)
-
-
 def _household(household: Household) -> HouseholdHeld:
     district = household.district
     account = household.account
@@ -143,7 +139,7 @@ def _household(household: Household) -> HouseholdHeld:
         id=household.pk,
         district_code=district.code,
         district_name=district.name,
-        registered_on=_local_day(household.created_at),
+        registered_on=timezone.localdate(household.created_at),
         name=household.display_name,
         national_id_masked=household.national_id_masked,
         phone=household.phone,
@@ -178,7 +174,7 @@ def _assessments(household: Household) -> tuple[AssessmentHeld, ...]:
 def _grants(household: Household) -> tuple[GrantHeld, ...]:
     return tuple(
         GrantHeld(
-            requested_on=_local_day(grant.requested_at),
+            requested_on=timezone.localdate(grant.requested_at),
             points=grant.points,
             recommended_points=grant.recommended_points,
             reason=grant.reason,
@@ -193,7 +189,7 @@ def _grants(household: Household) -> tuple[GrantHeld, ...]:
 def _statement(household: Household) -> tuple[EntryHeld, ...]:
     return tuple(
         EntryHeld(
-            on=_local_day(entry.created_at),
+            on=timezone.localdate(entry.created_at),
             kind=entry.kind,
             kind_label=entry.get_kind_display(),
             points=entry.points,
@@ -216,7 +212,7 @@ def _vouchers(household: Household) -> tuple[VoucherHeld, ...]:
         held.append(
             VoucherHeld(
                 id=voucher.pk,
-                issued_on=_local_day(voucher.created_at),
+                issued_on=timezone.localdate(voucher.created_at),
                 status=voucher.status,
                 status_label=voucher.get_status_display(),
                 points=voucher.points,
@@ -235,8 +231,8 @@ def _vouchers(household: Household) -> tuple[VoucherHeld, ...]:
 def _cards(household: Household) -> tuple[CardHeld, ...]:
     return tuple(
         CardHeld(
-            issued_on=_local_day(card.issued_at),
-            revoked_on=_local_day(card.revoked_at) if card.revoked_at else None,
+            issued_on=timezone.localdate(card.issued_at),
+            revoked_on=timezone.localdate(card.revoked_at) if card.revoked_at else None,
         )
         for card in household.cards.all()
     )

@@ -2,7 +2,7 @@
 staff to hand to the household, and for the household's own recipient login."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from foodbank.accounts.decorators import role_required
 from foodbank.accounts.models import Role
@@ -11,14 +11,14 @@ from foodbank.accounts.permissions import signed_in_user
 from . import selectors
 from .personal_data import personal_data_held
 from .services import households
-from .views import KEEPERS
+from .views import KEEPERS, household_in_scope
 
 
 @role_required(*KEEPERS)
 def household_data(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff read the whole record, so the reading is logged; it is logged before the report
     is built, so the report lists the reading that produced it."""
-    household = get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
+    household = household_in_scope(request, pk)
     households.record_access(
         household=household,
         user=signed_in_user(request),

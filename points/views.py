@@ -32,7 +32,8 @@ from .services import assessments, departures, households, ledger, policies
 KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
 
 
-def _household(request: HttpRequest, pk: int):
+def household_in_scope(request: HttpRequest, pk: int):
+    """The household ``pk`` if the signed-in user may see it; 404 otherwise."""
     return get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
 
 
@@ -95,7 +96,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*KEEPERS)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household(request, pk)
+    household = household_in_scope(request, pk)
     households.record_access(
         household=household,
         user=signed_in_user(request),
@@ -117,7 +118,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*KEEPERS)
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
-    household, user = _household(request, pk), signed_in_user(request)
+    household, user = household_in_scope(request, pk), signed_in_user(request)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     act = lambda: assessments.record_assessment(  # noqa: E731
         household=household, by=user, **form.cleaned_data
@@ -135,7 +136,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*KEEPERS)
 def grant(request: HttpRequest, pk: int) -> HttpResponse:
-    household, user = _household(request, pk), signed_in_user(request)
+    household, user = household_in_scope(request, pk), signed_in_user(request)
     policy = policies.policy_for(household.district)
     advice = policies.recommend(policy, household, household.assessments.first())
     form = GrantForm(request.POST or None, initial={"points": advice.points or None})
@@ -156,7 +157,7 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*KEEPERS)
 def correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    household, user = _household(request, pk), signed_in_user(request)
+    household, user = household_in_scope(request, pk), signed_in_user(request)
     entry = get_object_or_404(household.entries, pk=entry_pk)
     form = CorrectionForm(request.POST or None)
     if submitted(
@@ -178,7 +179,7 @@ def correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 
 @role_required(*KEEPERS)
 def recipient_login(request: HttpRequest, pk: int) -> HttpResponse:
-    household, user = _household(request, pk), signed_in_user(request)
+    household, user = household_in_scope(request, pk), signed_in_user(request)
     form = RecipientLoginForm(request.POST or None)
     act = lambda: households.create_recipient_login(  # noqa: E731
         household=household, by=user, **form.cleaned_data
