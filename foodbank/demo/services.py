@@ -20,9 +20,10 @@ from inventory.models import Item
 from inventory.services.alerts import flag_expiring_lots, flag_low_stock
 from inventory.services.catalogue import add_item, set_minimum_level
 from inventory.services.stock import receive_lot
-from points.models import Household
+from points.models import Household, LeavingReason
 from points.national_id import check_digit
 from points.services.assessments import record_assessment
+from points.services.departures import record_departure
 from points.services.households import create_recipient_login, register_household
 from points.services.ledger import grant_points
 from points.services.policies import policy_for, recommend
@@ -64,6 +65,7 @@ DEMO_DROPOFFS = (
     ("1006", 3, 2, [("bakery", "60", "forward"), ("dry-canned", "35", "stock")]),
     ("1006", 1, 20, [("beverages", "48", "stock")]),
     ("1033", 2, 35, [("cooked-meals", "30", "forward")]),
+    ("1001", 4, 4, [("cooked-meals", "8.5", "forward"), ("dry-canned", "6", "stock")]),
 )
 
 
@@ -79,7 +81,7 @@ def _seed_surplus(staff: User, admin: User, donor_account: User) -> None:
         )
         for name, kind, named in DEMO_DONORS
     ]
-    register_donor(
+    own = register_donor(  # the demo donor account's, the last in DEMO_DROPOFFS' numbering
         name="Narong's Kitchen",
         kind=DonorKind.PERSON,
         donor_type=DonorType.RESTAURANT,
@@ -87,6 +89,7 @@ def _seed_surplus(staff: User, admin: User, donor_account: User) -> None:
         registered_by=donor_account,
         publicity_consent=True,
     )
+    donors.append(own)
     now = timezone.now()
     for code, donor, days_ago, lines in DEMO_DROPOFFS:
         log_dropoff(
@@ -182,11 +185,13 @@ DEMO_HOUSEHOLDS = (
     ("Pranee Sukjai", "390000000001", 4, 1, 2, (3, 2, 1, 2, 1)),
     ("Somchai Meesuk", "390000000002", 2, 2, 0, (4, 4, 2, 3, 2)),
     ("Malai Thongdee", "390000000003", 6, 1, 3, (2, 1, 1, 2, 1)),
+    ("Boonmee Jaidee", "390000000004", 3, 0, 1, (3, 3, 2, 2, 2)),
 )
 
 
 def _seed_households(staff: User) -> Household | None:
-    """Three assessed households in the demo district, each granted its recommendation."""
+    """Assessed households in the demo district, each granted its recommendation; the last
+    one has since moved out of the district (its data is erased after the retention period)."""
     if Household.objects.exists():
         return None
     first = None
@@ -215,6 +220,7 @@ def _seed_households(staff: User) -> Household | None:
         points = recommend(policy_for(household.district), household, assessment).points
         grant_points(household=household, points=points, by=staff)
         first = first or household
+    record_departure(household=household, reason=LeavingReason.MOVED, by=staff)
     return first
 
 

@@ -7,7 +7,7 @@ from donors.models import DropOff
 from foodbank.accounts.models import User
 from inventory.models import AlertKind, Item, Lot, StockAlert
 from inventory.selectors import ledger_mismatches
-from points.models import Household
+from points.models import Household, LeavingReason
 
 pytestmark = pytest.mark.django_db
 
@@ -36,4 +36,7 @@ def test_the_demo_seeds_accounts_surplus_and_stores_once(settings, districts):
     assert ledger_mismatches() == []
     recipient = User.objects.get(username="recipient.demo")
     assert recipient.household.balance > 0
-    assert Household.objects.count() == 3
+    assert Household.objects.count() == 4
+    moved = Household.objects.get(left_on__isnull=False)
+    assert (moved.leaving_reason, moved.erased_at) == (LeavingReason.MOVED, None)
+    assert DropOff.objects.filter(donor__account__username="donor.demo").exists()
