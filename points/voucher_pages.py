@@ -16,6 +16,7 @@ from foodbank.ratelimit import rate_limited
 from . import qr, selectors
 from .models import Household, VoucherStatus
 from .services import cards, vouchers
+from .views import household_in_scope
 
 CHOOSERS = (Role.ADMIN, Role.DISTRICT_STAFF, Role.COUNTER_STAFF, Role.RECIPIENT)
 COUNTERS = (Role.DISTRICT_STAFF, Role.COUNTER_STAFF)
@@ -68,7 +69,7 @@ def choose_mine(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN, Role.DISTRICT_STAFF, Role.COUNTER_STAFF)
 def choose_for(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
+    household = household_in_scope(request, pk)
     return _choose(request, household)
 
 
@@ -149,7 +150,7 @@ def counter_checkout(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN, Role.DISTRICT_STAFF)
 def household_card(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
+    household = household_in_scope(request, pk)
     if request.method == "POST":
         cards.issue_card(household=household, by=signed_in_user(request))
         messages.success(request, _("A new card: any older card no longer works."))

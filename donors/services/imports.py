@@ -432,21 +432,26 @@ def _waiting(dropoff_import_id: int) -> QuerySet[DropOffImport]:
     )
 
 
+def _hopeless(now: datetime) -> Q:
+    """Imports begun ``MAX_ATTEMPTS`` times or waiting longer than ``GIVE_UP_AFTER``."""
+    return Q(attempts__gte=MAX_ATTEMPTS) | Q(created_at__lt=now - GIVE_UP_AFTER)
+
+
 def _begin_run(dropoff_import_id: int) -> bool:
     """Count a run of a waiting import; False when it is not waiting, another run has it, or
     it is hopeless (given up here: a task put back each time its worker dies never waits
     for the sweep)."""
+    now = timezone.now()
     with transaction.atomic():
-        found = _waiting(dropoff_import_id).only("pk", "attempts", "created_at").first()
+        found = _waiting(dropoff_import_id).values_list(_hopeless(now), flat=True).first()
         if found is None:
             return False
-        now = timezone.now()
-        if found.attempts >= MAX_ATTEMPTS or found.created_at < now - GIVE_UP_AFTER:
-            DropOffImport.objects.filter(pk=found.pk).update(
+        if found:
+            DropOffImport.objects.filter(pk=dropoff_import_id).update(
                 status=ImportStatus.FAILED, finished_at=now
             )
             return False
-        DropOffImport.objects.filter(pk=found.pk).update(attempts=F("attempts") + 1)
+        DropOffImport.objects.filter(pk=dropoff_import_id).update(attempts=F("attempts") + 1)
     return True
 
 
@@ -469,7 +474,7 @@ def sweep_waiting_imports(*, now: datetime | None = None) -> dict[str, int]:
     waiting = DropOffImport.objects.filter(
         status=ImportStatus.PENDING, created_at__lt=now - LOST_AFTER
     ).order_by("pk")
-    hopeless = Q(attempts__gte=MAX_ATTEMPTS) | Q(created_at__lt=now - GIVE_UP_AFTER)
+    hopeless = _hopeless(now)
     stuck = list(waiting.filter(hopeless).values_list("pk", flat=True))
     given_up = sum(give_up(pk) for pk in stuck)
     queued = list(waiting.exclude(hopeless).values_list("pk", flat=True))
