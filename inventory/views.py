@@ -60,11 +60,16 @@ def store(request: HttpRequest) -> HttpResponse:
         "districts": District.objects.all() if user.role == Role.ADMIN else None,
         "rows": selectors.store_stock(district),
         "alerts": selectors.open_alerts(user).filter(district=district),
-        "to_sort": selectors.lines_to_sort(user).filter(dropoff__district=district).count(),
-        "incoming": selectors.transfers_visible_to(user)
-        .filter(to_district=district, status=TransferStatus.IN_TRANSIT)
-        .count(),
     }
+    if user.role in KEEPERS:  # counter staff neither sort nor receive transfers
+        context["to_sort"] = (
+            selectors.lines_to_sort(user).filter(dropoff__district=district).count()
+        )
+        context["incoming"] = (
+            selectors.transfers_visible_to(user)
+            .filter(to_district=district, status=TransferStatus.IN_TRANSIT)
+            .count()
+        )
     return render(request, "inventory/store.html", context)
 
 
@@ -115,7 +120,11 @@ def write_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*KEEPERS)
 def to_sort(request: HttpRequest) -> HttpResponse:
-    lines = selectors.lines_to_sort(request.user)
+    """Staff see their district's lines; admins every district's, or one store's with
+    ``?district=CODE`` (the store tabs keep the store an admin is looking at)."""
+    lines, code = selectors.lines_to_sort(request.user), request.GET.get("district")
+    if code and signed_in_user(request).district is None:
+        lines = lines.filter(dropoff__district__code=code)
     return render(request, "inventory/to_sort.html", {"lines": lines, "form": SortForm()})
 
 

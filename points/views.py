@@ -30,6 +30,8 @@ from .models import DistrictPolicy, GrantStatus
 from .services import assessments, departures, households, ledger, policies
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
+#: Vouchers listed on a household's page, newest first.
+RECENT_VOUCHERS = 20
 
 
 def household_in_scope(request: HttpRequest, pk: int):
@@ -111,6 +113,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "advice": policies.recommend(policy, household, latest),
         "statement": selectors.statement(household),
         "grants": household.grants.filter(status=GrantStatus.PENDING),
+        "vouchers": household.vouchers.all()[:RECENT_VOUCHERS],
         "erasure_due_on": departures.erasure_due_on(household),
     }
     return render(request, "points/household_detail.html", context)
@@ -255,6 +258,6 @@ def my_points(request: HttpRequest) -> HttpResponse:
     context = {
         "household": household,
         "statement": selectors.statement(household),
-        "vouchers": selectors.vouchers_visible_to(request.user)[:20],
+        "vouchers": selectors.vouchers_visible_to(request.user)[:RECENT_VOUCHERS],
     }
     return render(request, "points/my_points.html", context)

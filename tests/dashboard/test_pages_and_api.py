@@ -221,6 +221,10 @@ def test_stock_cover_page_shows_the_suggestion(city):
     page = _browser(city.people.admin, "en").get("/impact/stock-cover/").content.decode()
     assert "Suggested transfers" in page
     assert "Bang Kapi" in page
+    # An admin has no store of their own: the link opens the sending district's.
+    sending = _browser(city.people.admin).get("/store/transfers/new/?district=1006")
+    assert 'href="/store/transfers/new/?district=1006"' in page
+    assert sending.status_code == 200
 
 
 def test_staff_record_households_reached_through_the_api(api, city):

@@ -1,5 +1,5 @@
-"""Walking a journey: every page visited is checked with axe-core for serious accessibility
-problems, and on a phone also at 200% text size for a page wider than the screen."""
+"""Walking a journey: every page visited is checked with axe-core for accessibility problems
+of every impact, and on a phone also at 200% text size for a page wider than the screen."""
 
 import re
 from pathlib import Path
@@ -9,9 +9,6 @@ from playwright.sync_api import Page, expect
 from tests.accounts.factories import TEST_PASSWORD
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-#: axe-core's impacts that fail a journey; "moderate" and "minor" are reported by axe only.
-FAILING = ("serious", "critical")
-
 RUN_AXE = """async () => {
   const found = await window.axe.run(document, {resultTypes: ["violations"]});
   return found.violations.map((v) => ({
@@ -30,19 +27,30 @@ WIDER_AT_LARGE_TEXT = """() => {
 }"""
 
 
-def audit(page: Page) -> None:
-    """Fail on serious or critical axe-core violations (names, labels, contrast ...)."""
+def violations(page: Page) -> list[str]:
+    """axe-core's violations on the page, of every impact, one line each."""
     if not page.evaluate("() => Boolean(window.axe)"):
         page.add_script_tag(path=str(AXE))
-    violations = [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING]
-    assert not violations, f"{page.url}: " + "; ".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['where'])}" for v in violations
-    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['where'])}"
+        for v in page.evaluate(RUN_AXE)
+    ]
+
+
+def audit(page: Page) -> None:
+    """Fail on any axe-core violation (names, labels, contrast, landmarks, empty headers ...)."""
+    found = violations(page)
+    assert not found, f"{page.url}: " + "; ".join(found)
+
+
+def overflow_at_large_text(page: Page) -> int:
+    """How many pixels wider than the screen the page is at 200% text size."""
+    return page.evaluate(WIDER_AT_LARGE_TEXT)
 
 
 def fits_at_large_text(page: Page) -> None:
     """At 200% text size the page still fits the screen's width (no sideways scrolling)."""
-    overflow = page.evaluate(WIDER_AT_LARGE_TEXT)
+    overflow = overflow_at_large_text(page)
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen at 200% text"
 
 

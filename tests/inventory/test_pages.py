@@ -184,3 +184,42 @@ def test_admins_act_in_the_store_they_chose(client, people):
     assert done.status_code == 302
     assert Lot.objects.get().district == people.district_b
     assert client.post("/store/counts/start/").status_code == 404
+
+
+def _stock_line_waits(client, people, district_code: str) -> None:
+    """A received drop-off line meant for the store, logged in ``district_code``."""
+    staff = people.staff_a if district_code == "1001" else people.staff_b
+    client.force_login(staff)
+    form = dropoff_form(DonorFactory(), **{"lines-1-quantity": "3", "lines-1-unit": "bag"})
+    assert post_committed(client, "/dropoffs/new/", form).status_code == 302
+
+
+def test_an_admin_sorting_for_a_chosen_store_sees_that_stores_lines(client, people):
+    _stock_line_waits(client, people, "1001")
+    _stock_line_waits(client, people, "1006")
+    client.force_login(people.admin)
+
+    everywhere = client.get("/store/to-sort/").context["lines"]
+    chosen = client.get("/store/to-sort/?district=1006")
+
+    assert {line.dropoff.district.code for line in everywhere} == {"1001", "1006"}
+    assert {line.dropoff.district.code for line in chosen.context["lines"]} == {"1006"}
+    assert 'href="/store/receive/?district=1006"' in chosen.content.decode()  # the tabs keep it
+    store = client.get("/store/?district=1006").content.decode()
+    assert 'href="/store/to-sort/?district=1006"' in store
+
+
+def test_staff_see_their_own_lines_whatever_district_is_asked(client, people):
+    _stock_line_waits(client, people, "1006")
+    client.force_login(people.staff_a)
+    assert not client.get("/store/to-sort/?district=1006").context["lines"]
+
+
+def test_counter_staff_are_not_sent_to_sorting_or_transfers(client, people):
+    _stock_line_waits(client, people, "1001")
+    client.force_login(people.staff_a)
+    assert "/store/to-sort/" in client.get("/store/").content.decode()
+    client.force_login(people.counter_a)
+    page = client.get("/store/").content.decode()
+    assert "/store/to-sort/" not in page
+    assert client.get("/store/to-sort/").status_code == 403

@@ -8,7 +8,7 @@ from points.models import Redemption, Voucher, VoucherStatus
 from points.services.cards import card_token, issue_card
 from points.services.households import create_recipient_login
 from points.services.ledger import grant_points
-from points.services.vouchers import voucher_token
+from points.services.vouchers import Choice, issue_voucher, voucher_token
 from tests.inventory.factories import lot, rice
 
 from .factories import household
@@ -91,3 +91,25 @@ def test_the_counter_page_serves_its_scanner_from_our_own_static_files(client, p
 def test_the_counter_is_only_for_counter_and_district_staff(client, people, role):
     client.force_login(getattr(people, role))
     assert client.get("/counter/").status_code == 403
+
+
+def test_the_households_page_lists_its_vouchers_for_staff(client, people, shop):
+    home, bags, _account = shop
+    mine = issue_voucher(household=home, choices=[Choice(bags, 1)], by=people.staff_a)
+    other_home = household(people.staff_a, head_name="Somchai Meesuk")
+    grant_points(household=other_home, points=50, by=people.staff_a, reason="start")
+    theirs = issue_voucher(household=other_home, choices=[Choice(bags, 1)], by=people.staff_a)
+    client.force_login(people.staff_a)
+
+    page = client.get(f"/households/{home.pk}/").content.decode()
+
+    assert f'href="/vouchers/{mine.pk}/"' in page
+    assert f'href="/vouchers/{theirs.pk}/"' not in page
+
+
+def test_a_recipient_finds_what_we_hold_from_their_points_page(client, shop):
+    _home, _bags, account = shop
+    client.force_login(account)
+    page = client.get("/me/").content.decode()
+    assert 'href="/me/personal-data/"' in page
+    assert client.get("/me/personal-data/").status_code == 200

@@ -2,12 +2,19 @@
 // keyboard focus (so arrow keys scroll it) and is named after its table for screen readers.
 (function () {
   "use strict";
+  // The table's caption, else the heading just before the wrapper (a report holds several
+  // tables under one article, each with its own heading), else its section's first heading.
+  function heading(wrap) {
+    for (let node = wrap.previousElementSibling; node; node = node.previousElementSibling) {
+      if (/^H[1-3]$/.test(node.tagName)) return node;
+    }
+    const section = wrap.closest("section, article, form");
+    return section && section.querySelector("h1, h2, h3");
+  }
   function label(wrap) {
     const table = wrap.querySelector("table");
     const caption = table && table.querySelector("caption");
-    const section = wrap.closest("section, article, form");
-    const heading = section && section.querySelector("h1, h2, h3");
-    return (caption || heading || { textContent: document.title }).textContent.trim();
+    return (caption || heading(wrap) || { textContent: document.title }).textContent.trim();
   }
   function mark() {
     document.querySelectorAll(".table-wrap").forEach(function (wrap) {

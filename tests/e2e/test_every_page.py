@@ -1,0 +1,121 @@
+"""Every page each role (and a visitor) can reach, found by following links from the home
+page of the Bangkok demo: none fails axe-core at any impact, none answers an error, and on a
+phone none is wider than the screen at 200% text.
+
+One page of each kind is visited (``/households/3/`` stands for every household), so the
+walk stays short however much data the demo holds. The Django admin and the API's own pages
+are left out: they are not ours.
+"""
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from foodbank.demo.services import DEMO_PASSWORD, seed_demo
+from inventory.models import Item
+from points.models import Household
+from points.services.cards import issue_card
+from points.services.vouchers import Choice, issue_voucher
+
+from .journey import Walk, overflow_at_large_text, violations
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+NOT_OURS = ("/admin/", "/api/", "/static/", "/media/")
+#: Enough for every kind of page a role has today, with room to grow; a walk that reaches
+#: it fails, so that pages are never silently left unvisited.
+MOST_PAGES = 80
+
+
+def kind_of_page(url: str) -> str:
+    """``/households/3/?standing=left`` → ``/households/N/?standing``."""
+    parts = urlsplit(url)
+    keys = sorted({key for key, _value in parse_qsl(parts.query)})
+    return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
+
+
+def links_on(page: Page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map((a) => a.href)")
+    ours = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != origin or parts.path.startswith(NOT_OURS):
+            continue
+        ours.append(parts._replace(fragment="").geturl())
+    return ours
+
+
+def problems_on(walk: Walk, url: str) -> list[str] | None:
+    """What is wrong with the page at ``url``; None when it is not a page (a download)."""
+    answer = walk.page.request.get(url)  # the tab's cookies; a download is not opened
+    if answer.status >= 400:
+        return [f"answered {answer.status}"]
+    if "text/html" not in answer.headers.get("content-type", ""):
+        return None
+    walk.page.goto(url)
+    walk.page.wait_for_load_state()
+    found = violations(walk.page)
+    if walk.phone and (overflow := overflow_at_large_text(walk.page)) > 0:
+        found.append(f"{overflow}px wider than the screen at 200% text")
+    return found
+
+
+def walk_every_page(walk: Walk, starts: list[str]) -> tuple[set[str], dict[str, list[str]]]:
+    """Visit one page of each kind reachable from ``starts``; the kinds, and the problems."""
+    origin = walk.base_url
+    kinds, queue, problems = {kind_of_page(s) for s in starts}, [origin + s for s in starts], {}
+    while queue:
+        url = queue.pop(0)
+        assert len(kinds) <= MOST_PAGES, f"more than {MOST_PAGES} kinds of page: {sorted(kinds)}"
+        found = problems_on(walk, url)
+        if found is None:
+            continue
+        if found:
+            problems[url] = found
+        for link in links_on(walk.page, origin):
+            if kind_of_page(link) not in kinds:
+                kinds.add(kind_of_page(link))
+                queue.append(link)
+    return kinds, problems
+
+
+@pytest.fixture
+def demo(districts, settings):
+    """The Bangkok demo, with a voucher for each household still in the programme (whichever
+    household the walk opens has one) and a card for the demo recipient."""
+    settings.DEBUG = True
+    seed_demo()
+    settings.DEBUG = False
+    recipient = Household.objects.get(account__username="recipient.demo")
+    staff = recipient.registered_by
+    cheapest = Item.objects.filter(lots__district=recipient.district, lots__on_hand__gt=0)
+    cheapest = cheapest.order_by("points_price").first()
+    for home in Household.objects.filter(left_on__isnull=True):
+        issue_voucher(household=home, choices=[Choice(cheapest, 1)], by=staff)
+    issue_card(household=recipient, by=staff)
+
+
+@pytest.mark.parametrize(
+    ("username", "locale", "phone", "at_least"),
+    [
+        ("admin", "th-TH", False, ["/audit/", "/households/N/personal-data/", "/imports/"]),
+        ("staff.phranakhon", "th-TH", False, ["/households/N/leave/", "/vouchers/N/"]),
+        ("counter.phranakhon", "th-TH", True, ["/counter/", "/store/items/N/"]),
+        ("counter.phranakhon", "en-GB", True, ["/counter/"]),
+        ("donor.demo", "th-TH", False, ["/dropoffs/N/", "/dropoffs/announce/"]),
+        ("recipient.demo", "th-TH", True, ["/me/choose/", "/me/personal-data/"]),
+        ("recipient.demo", "en-GB", True, ["/vouchers/N/", "/me/personal-data/"]),
+        (None, "th-TH", True, ["/open-data/impact.csv"]),
+    ],
+)
+def test_every_page_a_role_reaches_is_accessible(person, demo, username, locale, phone, at_least):
+    walk = person(locale=locale, phone=phone)
+    if username:
+        walk.sign_in(username, DEMO_PASSWORD)
+
+    kinds, problems = walk_every_page(walk, ["/", "/login/", "/open-data/"])
+
+    assert set(at_least) <= kinds, f"{username} did not reach {set(at_least) - kinds}"
+    assert not problems, "\n".join(f"{url}: {'; '.join(found)}" for url, found in problems.items())
