@@ -1,6 +1,10 @@
 """Staff web pages of a district's store. Thin: forms in, services called, templates out."""
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,6 +50,21 @@ def _store_of(request: HttpRequest) -> District:
     return get_object_or_404(District, code=code)
 
 
+def _chosen_store(request: HttpRequest) -> District | None:
+    """The store an admin chose with ``?district=CODE`` (404 for an unknown code), which
+    narrows the city-wide lists; None for staff, whose lists are their district's already."""
+    code = request.GET.get("district")
+    if signed_in_user(request).district is not None or not code:
+        return None
+    return get_object_or_404(District, code=code)
+
+
+def _with_store(url: str, request: HttpRequest) -> str:
+    """``url`` keeping the store an admin chose."""
+    code = request.GET.get("district")
+    return f"{url}?{urlencode({'district': code})}" if code else url
+
+
 @role_required(*KEEPERS, Role.COUNTER_STAFF)
 def store(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -55,7 +74,7 @@ def store(request: HttpRequest) -> HttpResponse:
             raise Http404(_("No districts are loaded."))
         return redirect(f"{reverse('inventory:store')}?district={first.code}")
     district = _store_of(request)
-    context = {
+    context: dict[str, Any] = {
         "district": district,
         "districts": District.objects.all() if user.role == Role.ADMIN else None,
         "rows": selectors.store_stock(district),
@@ -122,9 +141,9 @@ def write_off(request: HttpRequest, pk: int) -> HttpResponse:
 def to_sort(request: HttpRequest) -> HttpResponse:
     """Staff see their district's lines; admins every district's, or one store's with
     ``?district=CODE`` (the store tabs keep the store an admin is looking at)."""
-    lines, code = selectors.lines_to_sort(request.user), request.GET.get("district")
-    if code and signed_in_user(request).district is None:
-        lines = lines.filter(dropoff__district__code=code)
+    lines = selectors.lines_to_sort(request.user)
+    if (chosen := _chosen_store(request)) is not None:
+        lines = lines.filter(dropoff__district=chosen)
     return render(request, "inventory/to_sort.html", {"lines": lines, "form": SortForm()})
 
 
@@ -136,7 +155,7 @@ def sort_line(request: HttpRequest, pk: int) -> HttpResponse:
         request, form, lambda: stock.sort_donated_line(line=line, by=user, **form.cleaned_data)
     ):
         messages.success(request, _("Put on the shelf."))
-        return redirect("inventory:to-sort")
+        return redirect(_with_store(reverse("inventory:to-sort"), request))
     title = _("Sort: %(category)s, %(kg)s kg from %(donor)s") % {
         "category": line.category.name,
         "kg": line.weight_kg.normalize(),
@@ -145,14 +164,20 @@ def sort_line(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/form_page.html",
-        {"form": form, "title": title, "cancel_url": reverse("inventory:store")},
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": _with_store(reverse("inventory:to-sort"), request),
+        },
     )
 
 
 @role_required(*KEEPERS)
 def transfer_list(request: HttpRequest) -> HttpResponse:
-    visible = selectors.transfers_visible_to(request.user)[:100]
-    return render(request, "inventory/transfers.html", {"transfers": visible})
+    visible = selectors.transfers_visible_to(request.user)
+    if (chosen := _chosen_store(request)) is not None:
+        visible = visible.filter(Q(from_district=chosen) | Q(to_district=chosen))
+    return render(request, "inventory/transfers.html", {"transfers": visible[:100]})
 
 
 @role_required(*KEEPERS)
@@ -191,8 +216,10 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*KEEPERS)
 def count_list(request: HttpRequest) -> HttpResponse:
-    visible = selectors.stock_takes_visible_to(request.user)[:50]
-    return render(request, "inventory/counts.html", {"counts": visible})
+    visible = selectors.stock_takes_visible_to(request.user)
+    if (chosen := _chosen_store(request)) is not None:
+        visible = visible.filter(district=chosen)
+    return render(request, "inventory/counts.html", {"counts": visible[:50]})
 
 
 @require_POST

@@ -27,7 +27,7 @@ import redis
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from foodbank.accounts.models import Role, User
@@ -443,7 +443,8 @@ def _begin_run(dropoff_import_id: int) -> bool:
     for the sweep)."""
     now = timezone.now()
     with transaction.atomic():
-        found = _waiting(dropoff_import_id).values_list(_hopeless(now), flat=True).first()
+        hopeless = ExpressionWrapper(_hopeless(now), output_field=BooleanField())
+        found = _waiting(dropoff_import_id).values_list(hopeless, flat=True).first()
         if found is None:
             return False
         if found:

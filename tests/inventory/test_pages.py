@@ -210,16 +210,62 @@ def test_an_admin_sorting_for_a_chosen_store_sees_that_stores_lines(client, peop
 
 
 def test_staff_see_their_own_lines_whatever_district_is_asked(client, people):
+    _stock_line_waits(client, people, "1001")
     _stock_line_waits(client, people, "1006")
     client.force_login(people.staff_a)
-    assert not client.get("/store/to-sort/?district=1006").context["lines"]
+    (listed,) = client.get("/store/to-sort/?district=1006").context["lines"]
+    assert listed.dropoff.district.code == "1001"
+
+
+def test_an_admin_chooses_a_store_before_receiving_or_sending(client, people):
+    client.force_login(people.admin)
+    city_wide = client.get("/store/transfers/").content.decode()
+    chosen = client.get("/store/transfers/?district=1006").content.decode()
+    assert "/store/receive/" not in city_wide
+    assert "/store/transfers/new/" not in city_wide
+    assert 'href="/store/receive/?district=1006"' in chosen
+    assert 'href="/store/transfers/new/?district=1006"' in chosen
+    assert client.get("/store/transfers/?district=9999").status_code == 404
+
+
+def test_an_admins_chosen_store_narrows_transfers_and_stock_takes(client, people):
+    from inventory.services.counts import start_stock_take
+    from inventory.services.transfers import send_transfer
+
+    item = rice(people.admin)
+    lot(item, people.staff_a, "4", SOON)
+    send_transfer(
+        from_district=people.district_a,
+        to_district=people.district_b,
+        lines=[(item, Decimal("1"))],
+        by=people.staff_a,
+    )
+    start_stock_take(district=people.district_a, by=people.staff_a)
+    client.force_login(people.admin)
+    assert len(client.get("/store/transfers/?district=1006").context["transfers"]) == 1
+    assert len(client.get("/store/transfers/?district=1002").context["transfers"]) == 0
+    assert len(client.get("/store/counts/?district=1001").context["counts"]) == 1
+    assert len(client.get("/store/counts/?district=1006").context["counts"]) == 0
 
 
 def test_counter_staff_are_not_sent_to_sorting_or_transfers(client, people):
+    from inventory.services.transfers import send_transfer
+
     _stock_line_waits(client, people, "1001")
+    item = rice(people.admin)
+    lot(item, people.staff_b, "4", SOON)
+    send_transfer(
+        from_district=people.district_b,
+        to_district=people.district_a,
+        lines=[(item, Decimal("1"))],
+        by=people.staff_b,
+    )
     client.force_login(people.staff_a)
-    assert "/store/to-sort/" in client.get("/store/").content.decode()
+    page = client.get("/store/").content.decode()
+    assert "/store/to-sort/" in page
+    assert "/store/transfers/" in page
     client.force_login(people.counter_a)
     page = client.get("/store/").content.decode()
     assert "/store/to-sort/" not in page
+    assert "/store/transfers/" not in page
     assert client.get("/store/to-sort/").status_code == 403

@@ -11,10 +11,14 @@
     const section = wrap.closest("section, article, form");
     return section && section.querySelector("h1, h2, h3");
   }
+  // "Top donors (table)": a section named by the same heading is a landmark too, and two
+  // landmarks may not share a name.
   function label(wrap) {
     const table = wrap.querySelector("table");
     const caption = table && table.querySelector("caption");
-    return (caption || heading(wrap) || { textContent: document.title }).textContent.trim();
+    const named = caption || heading(wrap) || { textContent: document.title };
+    const word = document.body.dataset.tableWord || "table";
+    return named.textContent.trim() + " (" + word + ")";
   }
   function mark() {
     document.querySelectorAll(".table-wrap").forEach(function (wrap) {
