@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from foodbank.accounts.pages import change_password
 from foodbank.health import healthz, healthz_web
 from foodbank.web.views import home
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", change_password, name="password-change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("donors.urls")),
     path("", include("inventory.urls")),

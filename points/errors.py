@@ -48,6 +48,11 @@ class HasLogin(Conflict):
     default_message = _("This household already has a recipient login.")
 
 
+class NoLogin(Conflict):
+    code = "household_has_no_login"
+    default_message = _("This household has no recipient login.")
+
+
 class AlreadyRedeemed(Conflict):
     code = "already_redeemed"
     default_message = _("This voucher has already been collected.")

@@ -99,6 +99,16 @@ class RecipientLoginForm(forms.Form):
     )
 
 
+class RecipientPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave it empty to have one made."),
+    )
+
+
 class PolicyForm(forms.Form):
     percent = forms.IntegerField(label=_("Awards scaled to (%)"), min_value=0)
     validity_days = forms.IntegerField(label=_("Validity (days)"), required=False, min_value=1)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("households/<int:pk>/assess/", views.assess, name="assess"),
     path("households/<int:pk>/grant/", views.grant, name="grant"),
     path("households/<int:pk>/login/", views.recipient_login, name="recipient-login"),
+    path(
+        "households/<int:pk>/login/password/",
+        views.recipient_password,
+        name="recipient-password",
+    ),
     path("households/<int:pk>/leave/", departure_pages.leave, name="leave"),
     path("households/<int:pk>/return/", departure_pages.come_back, name="return"),
     path("households/<int:pk>/erase/", departure_pages.erase, name="erase"),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from foodbank.accounts.decorators import role_required
@@ -25,8 +26,9 @@ from .forms import (
     HouseholdForm,
     PolicyForm,
     RecipientLoginForm,
+    RecipientPasswordForm,
 )
-from .models import DistrictPolicy, GrantStatus
+from .models import DistrictPolicy, GrantStatus, Household
 from .services import assessments, departures, households, ledger, policies
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
@@ -34,7 +36,7 @@ KEEPERS = (Role.ADMIN, Role.DISTRICT_STAFF)
 RECENT_VOUCHERS = 20
 
 
-def household_in_scope(request: HttpRequest, pk: int):
+def household_in_scope(request: HttpRequest, pk: int) -> Household:
     """The household ``pk`` if the signed-in user may see it; 404 otherwise."""
     return get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
 
@@ -113,7 +115,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "advice": policies.recommend(policy, household, latest),
         "statement": selectors.statement(household),
         "grants": household.grants.filter(status=GrantStatus.PENDING),
-        "vouchers": household.vouchers.all()[:RECENT_VOUCHERS],
+        "vouchers": selectors.vouchers_visible_to(request.user).filter(household=household)[
+            :RECENT_VOUCHERS
+        ],
         "erasure_due_on": departures.erasure_due_on(household),
     }
     return render(request, "points/household_detail.html", context)
@@ -196,6 +200,30 @@ def recipient_login(request: HttpRequest, pk: int) -> HttpResponse:
         "web/form_page.html",
         {"form": form, "title": title, "cancel_url": reverse("points:households")},
     )
+
+
+@never_cache
+@role_required(*KEEPERS)
+def recipient_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new password for the household's login, shown once on the page that answers."""
+    household, user = household_in_scope(request, pk), signed_in_user(request)
+    form, made = RecipientPasswordForm(request.POST or None), []
+    act = lambda: made.append(  # noqa: E731
+        households.reset_recipient_password(household=household, by=user, **form.cleaned_data)
+    )
+    if submitted(request, form, act):
+        context = {"household": household, "new": made[0]}
+        return render(request, "points/recipient_password.html", context)
+    context = {
+        "form": form,
+        "title": _("A new password for household %(id)s") % {"id": household.pk},
+        "intro": _(
+            "For a recipient who forgot their password or is locked out. Their other "
+            "sessions end, and they choose their own password when they next sign in."
+        ),
+        "cancel_url": reverse("points:household", args=[household.pk]),
+    }
+    return render(request, "web/form_page.html", context)
 
 
 @role_required(*KEEPERS)

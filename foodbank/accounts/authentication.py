@@ -31,6 +31,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if user.must_change_password:  # none is issued to them; one made in the admin, say
+            # Imported here: foodbank.errors imports DRF's views, which import this module.
+            from .errors import PasswordChangeRequired
+
+            raise PasswordChangeRequired()
         return user, key
 
 

@@ -41,6 +41,14 @@ class User(AbstractUser):
         verbose_name=_("district"),
         help_text=_("The district office a staff member works for."),
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when someone else chose the password (staff making or resetting a login): "
+            "the person chooses their own before anything else."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects: ClassVar[FoodbankUserManager] = FoodbankUserManager()

@@ -26,6 +26,8 @@ class Action(models.TextChoices):
     HOUSEHOLD_RETURNED = "household_returned", _("Household came back to the programme")
     HOUSEHOLD_ERASED = "household_erased", _("Household's personal data erased")
     RECIPIENT_LOGIN = "recipient_login", _("Recipient login created")
+    RECIPIENT_PASSWORD_RESET = "recipient_password_reset", _("Recipient password reset")
+    PASSWORD_CHANGED = "password_changed", _("Own password changed")
     HOUSEHOLD_CARD = "household_card", _("Household card issued")
     METHODOLOGY_ADDED = "methodology_added", _("Methodology version added")
     VOUCHER_LIMIT = "voucher_limit", _("Household limit set")

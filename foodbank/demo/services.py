@@ -81,7 +81,7 @@ def _seed_surplus(staff: User, admin: User, donor_account: User) -> None:
         )
         for name, kind, named in DEMO_DONORS
     ]
-    own = register_donor(  # the demo donor account's, the last in DEMO_DROPOFFS' numbering
+    own = register_donor(  # the demo donor account's: number 4 in DEMO_DROPOFFS
         name="Narong's Kitchen",
         kind=DonorKind.PERSON,
         donor_type=DonorType.RESTAURANT,
@@ -187,11 +187,13 @@ DEMO_HOUSEHOLDS = (
     ("Malai Thongdee", "390000000003", 6, 1, 3, (2, 1, 1, 2, 1)),
     ("Boonmee Jaidee", "390000000004", 3, 0, 1, (3, 3, 2, 2, 2)),
 )
+#: The demo household that has since moved out of the district.
+DEMO_MOVED_AWAY = "Boonmee Jaidee"
 
 
 def _seed_households(staff: User) -> Household | None:
-    """Assessed households in the demo district, each granted its recommendation; the last
-    one has since moved out of the district (its data is erased after the retention period)."""
+    """Assessed households in the demo district, each granted its recommendation; one has
+    since moved out of the district (its data is erased after the retention period)."""
     if Household.objects.exists():
         return None
     first = None
@@ -220,7 +222,8 @@ def _seed_households(staff: User) -> Household | None:
         points = recommend(policy_for(household.district), household, assessment).points
         grant_points(household=household, points=points, by=staff)
         first = first or household
-    record_departure(household=household, reason=LeavingReason.MOVED, by=staff)
+        if head == DEMO_MOVED_AWAY:
+            record_departure(household=household, reason=LeavingReason.MOVED, by=staff)
     return first
 
 
@@ -256,11 +259,13 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
     recipient = next(account for account in DEMO_ACCOUNTS if account.role == Role.RECIPIENT)
     household = _seed_households(users["staff.phranakhon"])
     if household is not None:
-        create_recipient_login(
+        login = create_recipient_login(
             household=household,
             username=recipient.username,
             password=DEMO_PASSWORD,
             by=users["staff.phranakhon"],
         )
+        # The demo's published password stays: visitors try the demo, not a first sign-in.
+        User.objects.filter(pk=login.pk).update(must_change_password=False)
     seeded.append((recipient, household is not None))
     return seeded

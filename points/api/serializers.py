@@ -226,6 +226,24 @@ class RecipientLoginInput(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
+class RecipientPasswordInput(serializers.Serializer):
+    password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        help_text="empty or left out: one is made",
+    )
+
+
+class RecipientPasswordOutput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(
+        help_text="shown once; the recipient chooses their own at their next sign-in"
+    )
+
+
 class PolicyBandOutput(serializers.Serializer):
     min_score = serializers.IntegerField()
     points = serializers.IntegerField()

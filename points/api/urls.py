@@ -20,6 +20,11 @@ urlpatterns = [
         views.RecipientLoginView.as_view(),
         name="household-recipient-login",
     ),
+    path(
+        "households/<int:pk>/recipient-login/password/",
+        views.RecipientPasswordView.as_view(),
+        name="household-recipient-password",
+    ),
     path("households/<int:pk>/leave/", departure_views.LeaveView.as_view(), name="household-leave"),
     path(
         "households/<int:pk>/return/",

@@ -23,6 +23,8 @@ from . import serializers as s
 from .filters import AssessmentFilter, EntryFilter, GrantFilter
 
 KEEPERS = [allow_roles(Role.ADMIN, Role.DISTRICT_STAFF)]
+#: An answer holding a password is kept by no cache, shared or the browser's.
+NOT_STORED = {"Cache-Control": "no-store"}
 
 
 def created(body) -> Response:
@@ -161,6 +163,23 @@ class RecipientLoginView(APIView):
             household=household, user=user, via="api", address=request.META.get("REMOTE_ADDR")
         )
         return created(s.HouseholdOutput(household).data)
+
+
+class RecipientPasswordView(APIView):
+    """A new password for the household's login (a recipient who forgot theirs, or is
+    locked out): shown once in the answer, to be changed at the next sign-in."""
+
+    permission_classes = KEEPERS
+
+    @extend_schema(request=s.RecipientPasswordInput, responses={200: s.RecipientPasswordOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        household = generics.get_object_or_404(selectors.households_visible_to(request.user), pk=pk)
+        given = s.RecipientPasswordInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        new = households.reset_recipient_password(
+            household=household, by=signed_in_user(request), **given.validated_data
+        )
+        return Response(s.RecipientPasswordOutput(new._asdict()).data, headers=NOT_STORED)
 
 
 class AssessmentListView(generics.ListAPIView):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from foodbank.accounts.models import Role, User
 from foodbank.accounts.scoping import ensure_can_act_in
-from foodbank.accounts.services import create_user
+from foodbank.accounts.services import create_user, set_temporary_password
 from foodbank.audit.models import Action
 from foodbank.audit.services import record
 from foodbank.districts.models import District
 from foodbank.web.dates import in_local_calendar
 
 from .. import national_id
-from ..errors import AlreadyRegistered, HasLogin, HouseholdLeft
+from ..errors import AlreadyRegistered, HasLogin, HouseholdLeft, NoLogin
 from ..lock_objects import lock_household
 from ..models import Household, HouseholdAccess
 
@@ -135,6 +135,7 @@ def create_recipient_login(*, household: Household, username: str, password: str
         role=Role.RECIPIENT,
         district=household.district,
         first_name=household.first_name,
+        must_change_password=True,
     )
     household.account = account
     household.save(update_fields=["account", "updated_at"])
@@ -146,3 +147,32 @@ def create_recipient_login(*, household: Household, username: str, password: str
         account=account.pk,
     )
     return account
+
+
+class NewPassword(NamedTuple):
+    """A login's new password, to be passed on once."""
+
+    username: str
+    password: str
+
+
+@transaction.atomic
+def reset_recipient_password(*, household: Household, by: User, password: str = "") -> NewPassword:
+    """A new password for the household's login, chosen by staff or generated when empty,
+    which the recipient changes at their next sign-in. A lockout of the login is lifted,
+    and its sessions and API tokens end."""
+    ensure_can_act_in(by, household.district)
+    household = lock_household(household.pk)
+    ensure_in_programme(household)
+    account = household.account
+    if account is None:
+        raise NoLogin()
+    password = set_temporary_password(user=account, password=password)
+    record(
+        Action.RECIPIENT_PASSWORD_RESET,
+        target=household,
+        by=by,
+        district_id=household.district_id,
+        account=account.pk,
+    )
+    return NewPassword(account.username, password)

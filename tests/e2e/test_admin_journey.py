@@ -11,12 +11,11 @@ from playwright.sync_api import expect
 
 from donors.services.donors import register_donor
 from points.models import Voucher
-from points.services.households import create_recipient_login
 from points.services.ledger import grant_points
 from points.services.vouchers import voucher_token
 from tests.accounts.factories import TEST_PASSWORD
 from tests.inventory.factories import lot, rice
-from tests.points.factories import household
+from tests.points.factories import household, recipient_login
 
 from .journey import thai
 
@@ -29,9 +28,7 @@ def city(people):
     register_donor(name="Siam Bakery", kind="organisation", donor_type="manufacturer")
     home = household(people.staff_a, head_name="Malee Rakdee")
     grant_points(household=home, points=100, by=people.staff_a, reason="start")
-    create_recipient_login(
-        household=home, username="malee", password=TEST_PASSWORD, by=people.staff_a
-    )
+    recipient_login(household=home, username="malee", password=TEST_PASSWORD, by=people.staff_a)
     lot(rice(people.admin), people.staff_a, "5", timezone.localdate() + timedelta(days=30))
 
 

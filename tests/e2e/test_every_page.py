@@ -8,13 +8,18 @@ are left out: they are not ours.
 """
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from decimal import Decimal
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
+from foodbank.dashboard.open_data.services import publish_due_months
 from foodbank.demo.services import DEMO_PASSWORD, seed_demo
+from foodbank.districts.models import District
 from inventory.models import Item
+from inventory.services.counts import start_stock_take
+from inventory.services.transfers import send_transfer
 from points.models import Household
 from points.services.cards import issue_card
 from points.services.vouchers import Choice, issue_voucher
@@ -49,9 +54,16 @@ def links_on(page: Page, origin: str) -> list[str]:
     return ours
 
 
-def problems_on(walk: Walk, url: str) -> list[str] | None:
-    """What is wrong with the page at ``url``; None when it is not a page (a download)."""
-    answer = walk.page.request.get(url)  # the tab's cookies; a download is not opened
+def problems_on(walk: Walk, url: str, *, signed_in: bool) -> list[str] | str | None:
+    """What is wrong with the page at ``url``; None when it is not a page (a download), or
+    the address it redirects to (followed as a link, so that a sign-in page is not audited
+    in the page's place, and sending someone signed in to sign in is a problem)."""
+    answer = walk.page.request.get(url, max_redirects=0)  # the tab's cookies; no download
+    if answer.status in (301, 302, 303, 307, 308):
+        target = urljoin(url, answer.headers["location"])
+        if signed_in and urlsplit(target).path == "/login/":
+            return [f"sent to sign in ({target})"]
+        return target
     if answer.status >= 400:
         return [f"answered {answer.status}"]
     if "text/html" not in answer.headers.get("content-type", ""):
@@ -65,7 +77,7 @@ def problems_on(walk: Walk, url: str) -> list[str] | None:
 
 
 def walk_every_page(
-    walk: Walk, starts: list[str], seen: set[str] | None = None
+    walk: Walk, starts: list[str], *, signed_in: bool, seen: set[str] | None = None
 ) -> tuple[set[str], dict[str, list[str]]]:
     """Visit ``starts``, then one page of each kind reachable from them and not ``seen``;
     the kinds (``seen`` included), and the problems found."""
@@ -75,12 +87,15 @@ def walk_every_page(
     while queue:
         url = queue.pop(0)
         assert len(kinds) <= MOST_PAGES, f"more than {MOST_PAGES} kinds of page: {sorted(kinds)}"
-        found = problems_on(walk, url)
+        found = problems_on(walk, url, signed_in=signed_in)
         if found is None:
             continue
-        if found:
-            problems[url] = found
-        for link in links_on(walk.page, origin):
+        if isinstance(found, str):
+            links = [found]
+        else:
+            problems |= {url: found} if found else {}
+            links = links_on(walk.page, origin)
+        for link in links:
             if kind_of_page(link) not in kinds:
                 kinds.add(kind_of_page(link))
                 queue.append(link)
@@ -88,12 +103,11 @@ def walk_every_page(
 
 
 @pytest.fixture
-def demo(districts, settings):
+def demo(districts):
     """The Bangkok demo, with a voucher for each household still in the programme (whichever
-    household the walk opens has one) and a card for the demo recipient."""
-    settings.DEBUG = True
+    household the walk opens has one), a card for the demo recipient, rice on its way from
+    Phra Nakhon to Bang Kapi, a stock-take under way and last month's open data."""
     seed_demo()
-    settings.DEBUG = False
     recipient = Household.objects.get(account__username="recipient.demo")
     staff = recipient.registered_by
     cheapest = Item.objects.filter(lots__district=recipient.district, lots__on_hand__gt=0)
@@ -101,13 +115,23 @@ def demo(districts, settings):
     for home in Household.objects.filter(left_on__isnull=True):
         issue_voucher(household=home, choices=[Choice(cheapest, 1)], by=staff)
     issue_card(household=recipient, by=staff)
+    send_transfer(
+        from_district=staff.district,
+        to_district=District.objects.get(code="1006"),
+        lines=[(cheapest, Decimal("1"))],
+        by=staff,
+    )
+    start_stock_take(district=staff.district, by=staff)
+    publish_due_months()
 
 
 @pytest.mark.parametrize(
     ("username", "locale", "phone", "at_least"),
     [
-        ("admin", "th-TH", False, ["/audit/", "/households/N/erase/", "/imports/"]),
+        ("admin", "th-TH", False, ["/audit/", "/households/N/erase/", "/store/counts/N/"]),
+        ("admin", "th-TH", True, ["/impact/", "/store/transfers/N/"]),
         ("staff.phranakhon", "th-TH", False, ["/households/N/erase/", "/vouchers/N/"]),
+        ("staff.phranakhon", "en-GB", True, ["/store/transfers/N/", "/account/password/"]),
         ("counter.phranakhon", "th-TH", True, ["/counter/", "/store/items/N/"]),
         ("counter.phranakhon", "en-GB", True, ["/counter/"]),
         ("donor.demo", "th-TH", False, ["/dropoffs/N/", "/dropoffs/announce/"]),
@@ -121,10 +145,12 @@ def test_every_page_a_role_reaches_is_accessible(person, demo, username, locale,
     if username:
         walk.sign_in(username, DEMO_PASSWORD)
 
-    kinds, problems = walk_every_page(walk, ["/", "/login/", "/open-data/"])
+    starts, signed_in = ["/", "/login/", "/open-data/"], bool(username)
+    kinds, problems = walk_every_page(walk, starts, signed_in=signed_in)
     if username in KEEPERS:  # the page of a household that left links to pages of its own
         left = Household.objects.get(left_on__isnull=False)
-        kinds, more = walk_every_page(walk, [f"/households/{left.pk}/"], kinds)
+        left_page = [f"/households/{left.pk}/"]
+        kinds, more = walk_every_page(walk, left_page, signed_in=True, seen=kinds)
         problems |= more
 
     assert set(at_least) <= kinds, f"{username} did not reach {set(at_least) - kinds}"

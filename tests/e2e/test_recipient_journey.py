@@ -1,5 +1,5 @@
-"""A recipient, on a phone in Thai, sees the balance, chooses items, and shows or prints the
-voucher's QR code."""
+"""A recipient, on a phone in Thai, first replaces the password staff gave her, then sees the
+balance, chooses items, and shows or prints the voucher's QR code."""
 
 from datetime import timedelta
 
@@ -38,6 +38,14 @@ def test_a_recipient_chooses_items_and_shows_the_voucher(person, people, shelf):
     _home, bags, bars = shelf
     recipient = person(locale="th-TH", phone=True)
     recipient.sign_in("malee")
+    page = recipient.page
+    expect(page.get_by_role("heading", name=thai("Change your password"))).to_be_visible()
+    page.get_by_label(thai("Current password")).fill(TEST_PASSWORD)
+    page.locator("#id_new_password").fill("malee-chose-this-one")
+    page.get_by_label(thai("New password again")).fill("malee-chose-this-one")
+    page.get_by_role("button", name=thai("Save")).click()
+    expect(page.get_by_role("status")).to_contain_text(thai("Your password is changed."))
+    recipient.check()
     page = recipient.follow(thai("My points"))
     balance = page.locator(".figures div", has_text=thai("points to spend"))
     expect(balance.locator("strong")).to_have_text("100")

@@ -15,13 +15,12 @@ from PIL import Image
 from donors.services.donors import register_donor_with_account
 from inventory.services.alerts import flag_expiring_lots
 from points.services.cards import issue_card
-from points.services.households import create_recipient_login
 from points.services.ledger import grant_points
 from points.services.vouchers import Choice, issue_voucher, voucher_token
 from tests.accounts.factories import TEST_PASSWORD
 from tests.donors.factories import line, received
 from tests.inventory.factories import lot, rice, soap
-from tests.points.factories import assessed, household
+from tests.points.factories import assessed, household, recipient_login
 
 pytestmark = [
     pytest.mark.e2e,
@@ -53,9 +52,7 @@ def world(people):
     home = household(people.staff_a, head_name="มาลี รักดี")
     assessed(home, people.staff_a)
     grant_points(household=home, points=200, by=people.staff_a, reason="ผลการประเมิน")
-    create_recipient_login(
-        household=home, username="malee", password=TEST_PASSWORD, by=people.staff_a
-    )
+    recipient_login(household=home, username="malee", password=TEST_PASSWORD, by=people.staff_a)
     expiry = timezone.localdate() + timedelta(days=20)
     bags, bars = rice(people.admin), soap(people.admin)
     lot(bags, people.staff_a, "12", expiry)

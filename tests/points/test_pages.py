@@ -3,10 +3,9 @@ from django.utils import timezone
 
 from foodbank.accounts.models import Role
 from points.models import Household, HouseholdAccess, PointsEntry
-from points.services.households import create_recipient_login
 from points.services.ledger import grant_points
 
-from .factories import assessed, household, national_id
+from .factories import assessed, household, national_id, recipient_login
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +117,7 @@ def test_a_recipient_sees_their_balance_in_thai_on_a_phone_page(client, people):
     home = household(people.staff_a, head_name="Pranee Sukjai")
     assessed(home, people.staff_a)
     grant_points(household=home, points=120, by=people.staff_a, reason="start")
-    account = create_recipient_login(
+    account = recipient_login(
         household=home, username="pranee", password="a-long-enough-pass-1", by=people.staff_a
     )
     client.force_login(account)

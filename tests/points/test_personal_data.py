@@ -26,13 +26,13 @@ from points.models import (
 from points.personal_data import personal_data_held
 from points.services.cards import issue_card
 from points.services.departures import record_departure
-from points.services.households import create_recipient_login, record_access
+from points.services.households import record_access
 from points.services.ledger import grant_points
 from points.services.vouchers import Choice, cancel_voucher, issue_voucher, redeem_voucher
 from points.services.vouchers import voucher_token as token_of
 from tests.inventory.factories import lot, rice, soap
 
-from .factories import assessed, household, national_id
+from .factories import assessed, household, national_id, recipient_login
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-enough-pass-1"
@@ -81,7 +81,7 @@ def held(people, staff_names):
     reasons, a voucher collected at "Front desk", a cancelled one, and a reissued card."""
     number = national_id()
     home = household(people.staff_a, number=number, **HEAD)
-    account = create_recipient_login(
+    account = recipient_login(
         household=home, username="pranee", password=PASSWORD, by=people.staff_a
     )
     assessed(home, people.staff_a, notes="Roof leaks in the rainy season", **SCORES)

@@ -6,12 +6,11 @@ from django.utils import timezone
 from inventory.models import Lot
 from points.models import Redemption, Voucher, VoucherStatus
 from points.services.cards import card_token, issue_card
-from points.services.households import create_recipient_login
 from points.services.ledger import grant_points
 from points.services.vouchers import Choice, issue_voucher, voucher_token
 from tests.inventory.factories import lot, rice
 
-from .factories import household
+from .factories import household, recipient_login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def shop(people):
     grant_points(household=home, points=100, by=people.staff_a, reason="start")
     bags = rice(people.admin)
     lot(bags, people.staff_a, "3", timezone.localdate() + timedelta(days=30))
-    account = create_recipient_login(
+    account = recipient_login(
         household=home, username="pranee", password="a-long-enough-pass-1", by=people.staff_a
     )
     return home, bags, account

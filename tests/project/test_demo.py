@@ -36,6 +36,7 @@ def test_the_demo_seeds_accounts_surplus_and_stores_once(settings, districts):
     assert ledger_mismatches() == []
     recipient = User.objects.get(username="recipient.demo")
     assert recipient.household.balance > 0
+    assert not recipient.must_change_password  # the demo's published password signs in
     assert Household.objects.count() == 4
     moved = Household.objects.get(left_on__isnull=False)
     assert (moved.leaving_reason, moved.erased_at) == (LeavingReason.MOVED, None)

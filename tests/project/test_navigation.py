@@ -6,9 +6,8 @@ from django.urls import reverse
 from donors.services.donors import register_donor_with_account
 from foodbank.accounts.models import Role
 from foodbank.web.navigation import LINKS, links_for
-from points.services.households import create_recipient_login
 from tests.accounts.factories import TEST_PASSWORD
-from tests.points.factories import household
+from tests.points.factories import household, recipient_login
 
 ROLES = [Role.ADMIN, Role.DISTRICT_STAFF, Role.COUNTER_STAFF, Role.DONOR, Role.RECIPIENT]
 
@@ -16,7 +15,7 @@ ROLES = [Role.ADMIN, Role.DISTRICT_STAFF, Role.COUNTER_STAFF, Role.DONOR, Role.R
 def _user_of(role, people):
     if role == Role.RECIPIENT:
         home = household(people.staff_a)
-        return create_recipient_login(
+        return recipient_login(
             household=home, username="pranee", password=TEST_PASSWORD, by=people.staff_a
         )
     if role == Role.DONOR:

@@ -118,6 +118,7 @@ OWN_STORE = {"district": "{own}"}
 MATRIX: dict[str, Row] = {
     # --- API: accounts and districts -------------------------------------------------------
     "auth-token": row(POST=EVERYONE, DELETE=SIGNED_IN),
+    "auth-password": row(POST=EVERYONE),
     "me": row(GET=SIGNED_IN),
     "user-list": row(GET=KEEPERS, POST=ADMINS),
     "user-detail": row(PK["user"], GET=KEEPERS_OWN),
@@ -175,6 +176,7 @@ MATRIX: dict[str, Row] = {
     "household-statement": row(PK["household"], GET=KEEPERS_OWN),
     "household-recommendation": row(PK["household"], GET=KEEPERS_OWN),
     "household-recipient-login": row(PK["household"], POST=KEEPERS_OWN),
+    "household-recipient-password": row(PK["household"], POST=KEEPERS_OWN),
     "household-leave": row(PK["household"], POST=KEEPERS_OWN),
     "household-return": row(PK["household"], POST=KEEPERS_OWN),
     "household-erase": row(PK["household"], POST=KEEPERS_OWN),
@@ -214,6 +216,7 @@ MATRIX: dict[str, Row] = {
     "home": page(*SIGNED_IN),
     "login": row(GET=EVERYONE, POST=EVERYONE, PUT=EVERYONE),
     "logout": row(POST=EVERYONE),
+    "password-change": page(*SIGNED_IN),
     "set_language": page(*EVERYONE),
     "healthz": row(GET=EVERYONE, POST=NOBODY),
     "healthz-web": row(GET=EVERYONE, POST=NOBODY),
@@ -261,6 +264,7 @@ MATRIX: dict[str, Row] = {
     "points:assess": page(*KEEPERS_OWN, args=PK["household"]),
     "points:grant": page(*KEEPERS_OWN, args=PK["household"]),
     "points:recipient-login": page(*KEEPERS_OWN, args=PK["household"]),
+    "points:recipient-password": page(*KEEPERS_OWN, args=PK["household"]),
     "points:leave": page(*KEEPERS_OWN, args=PK["household"]),
     "points:return": post_only(*KEEPERS_OWN, args=PK["household"]),
     "points:erase": page(*KEEPERS_OWN, args=PK["household"]),

@@ -26,14 +26,13 @@ from foodbank.districts.models import District
 from inventory.services.counts import start_stock_take
 from inventory.services.transfers import send_transfer
 from points.services.cards import issue_card
-from points.services.households import create_recipient_login
 from points.services.ledger import grant_points
 from points.services.vouchers import Choice, issue_voucher
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.districts.factories import load_bundled_districts
 from tests.donors.factories import category, line, received
 from tests.inventory.factories import lot, rice, soap
-from tests.points.factories import assessed, household
+from tests.points.factories import assessed, household, recipient_login
 
 #: The users the matrix signs in as, by name. ``None`` is the anonymous visitor.
 USERS = (
@@ -182,7 +181,7 @@ def build_world() -> World:
         for side in SIDES:
             _side(world, side, districts[CODES[side]], sender)
     home = world.records["household"]["A"]
-    users["recipient"] = create_recipient_login(
+    users["recipient"] = recipient_login(
         household=home, username="recipient", password=TEST_PASSWORD, by=users["staff_a"]
     )
     world.tokens = {name: Token.objects.create(user=user).key for name, user in world.users.items()}

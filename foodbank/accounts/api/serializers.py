@@ -10,7 +10,17 @@ class UserOutput(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "role", "district"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "district",
+            "must_change_password",
+        ]
+        read_only_fields = ["must_change_password"]
 
 
 class UserInput(serializers.Serializer):
@@ -30,6 +40,16 @@ class UserInput(serializers.Serializer):
 class TokenInput(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class PasswordInput(serializers.Serializer):
+    username = serializers.CharField()
+    old_password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    new_password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class NewTokenOutput(serializers.Serializer):
+    token = serializers.CharField(help_text="the new API token; every earlier one is revoked")
 
 
 class TokenOutput(serializers.Serializer):

@@ -9,18 +9,44 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from foodbank.accounts import selectors, services
+from foodbank.accounts.errors import PasswordChangeRequired
 from foodbank.accounts.lockout import LockedOut, locked_out, lockout_message, retry_after
-from foodbank.accounts.models import Role
+from foodbank.accounts.models import Role, User
 from foodbank.accounts.permissions import allow_roles
 from foodbank.errors import ApplicationError, error_body
 from foodbank.ratelimit import RateThrottle
 
-from .serializers import TokenInput, TokenOutput, UserInput, UserOutput
+from .serializers import (
+    NewTokenOutput,
+    PasswordInput,
+    TokenInput,
+    TokenOutput,
+    UserInput,
+    UserOutput,
+)
 
 
 class InvalidCredentials(ApplicationError):
     code = "invalid_credentials"
     default_message = _("The username or password is not correct.")
+
+
+def _signed_in(
+    request: Request, *, username: str, password: str, field: str = "password"
+) -> User | Response:
+    """The user these credentials sign in, or the 429 answer of a locked-out sign-in;
+    wrong credentials raise, naming ``field``. Failures count towards the lockout."""
+    user = authenticate(request, username=username, password=password)
+    if user is None and locked_out(request):
+        error = LockedOut(lockout_message(request))
+        return Response(
+            error_body(error.code, error.message),
+            status=error.status_code,
+            headers={"Retry-After": retry_after(request)},
+        )
+    if user is None:
+        raise InvalidCredentials(fields={field: [str(InvalidCredentials.default_message)]})
+    return user
 
 
 class TokenView(APIView):
@@ -34,16 +60,11 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         given = TokenInput(data=request.data)
         given.is_valid(raise_exception=True)
-        user = authenticate(request, **given.validated_data)
-        if user is None and locked_out(request):
-            error = LockedOut(lockout_message(request))
-            return Response(
-                error_body(error.code, error.message),
-                status=error.status_code,
-                headers={"Retry-After": retry_after(request)},
-            )
-        if user is None:
-            raise InvalidCredentials(fields={"password": [str(InvalidCredentials.default_message)]})
+        user = _signed_in(request, **given.validated_data)
+        if isinstance(user, Response):
+            return user
+        if user.must_change_password:
+            raise PasswordChangeRequired()
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenOutput({"token": token.key, "user": user}).data)
 
@@ -53,6 +74,28 @@ class TokenView(APIView):
             raise exceptions.NotAuthenticated()
         Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordView(APIView):
+    """Change one's own password with the current one (also when someone else chose it and
+    it must be changed); answers a new API token, every earlier one being revoked."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [RateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=PasswordInput, responses={200: NewTokenOutput}, auth=[])
+    def post(self, request: Request) -> Response:
+        given = PasswordInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        old, new = given.validated_data["old_password"], given.validated_data["new_password"]
+        user = _signed_in(
+            request, username=given.validated_data["username"], password=old, field="old_password"
+        )
+        if isinstance(user, Response):
+            return user
+        services.change_own_password(user=user, old_password=old, new_password=new)
+        return Response(NewTokenOutput({"token": Token.objects.create(user=user).key}).data)
 
 
 class MeView(APIView):
@@ -79,7 +122,9 @@ class UserListView(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         given = UserInput(data=request.data)
         given.is_valid(raise_exception=True)
-        user = services.create_user(**given.validated_data)
+        # A password the admin chose is replaced by the person at their first sign-in.
+        chosen = bool(given.validated_data.get("password"))
+        user = services.create_user(**given.validated_data, must_change_password=chosen)
         return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,7 +11,8 @@ from foodbank.districts.models import District
 class Command(BaseCommand):
     help = (
         "Create a user with a role. The password is read from standard input when it is piped "
-        "in; otherwise one is generated and printed once."
+        "in; otherwise one is generated and printed once, and the user chooses their own at "
+        "their first sign-in."
     )
     stealth_options = ("stdin",)
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 email=options["email"],
                 first_name=options["first_name"],
                 last_name=options["last_name"],
+                must_change_password=not given,
             )
         except ValidationError as error:
             problems = "; ".join(
