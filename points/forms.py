@@ -104,7 +104,9 @@ class RecipientPasswordForm(forms.Form):
         label=_("New password"),
         required=False,
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # Plain text: it is the recipient's, shown on the next page anyway, and a password
+        # field would have the browser offer to keep it as the staff member's own.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("Leave it empty to have one made."),
     )
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from foodbank.accounts.decorators import role_required
@@ -202,6 +203,7 @@ def recipient_login(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @never_cache
 @role_required(*KEEPERS)
 def recipient_password(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,8 +1,9 @@
 """The web page where a signed-in person changes their own password."""
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +34,10 @@ def change_password(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
 
     def change() -> None:
+        # Through the sign-in backends, so that guesses count towards the lockout (a 429 page).
+        old = form.cleaned_data["old_password"]
+        if authenticate(request, username=user.username, password=old) is None:
+            raise ValidationError({"old_password": [_("The current password is not correct.")]})
         changed = services.change_own_password(
             user=user,
             old_password=form.cleaned_data["old_password"],

@@ -18,6 +18,7 @@ from foodbank.audit.models import Action
 from foodbank.audit.services import record
 from foodbank.districts.models import District
 
+from .lock_objects import lock_user
 from .models import Role, User
 
 GENERATED_PASSWORD_BYTES = 15
@@ -81,16 +82,12 @@ def _checked(password: str, user: User, *, field: str) -> None:
         raise ValidationError({field: error.messages}) from error
 
 
-def _lock(user: User) -> User:
-    return User.objects.select_for_update().get(pk=user.pk)
-
-
 @transaction.atomic
 def change_own_password(*, user: User, old_password: str, new_password: str) -> User:
     """The person replaces their password, knowing the current one. Their API tokens are
     revoked (clients sign in again) and a password staff chose no longer has to be changed.
     The caller keeps the current web session (``update_session_auth_hash``); others end."""
-    user = _lock(user)
+    user = lock_user(user.pk)
     if not user.check_password(old_password):
         raise ValidationError({"old_password": [_("The current password is not correct.")]})
     if new_password == old_password:
@@ -114,7 +111,7 @@ def set_temporary_password(*, user: User, password: str | None = None) -> str:
     Their web sessions end, their API tokens are revoked, and a lockout of their username
     (too many wrong passwords) is lifted, which is usually why they asked.
     """
-    user = _lock(user)
+    user = lock_user(user.pk)
     password = password or generate_password()
     _checked(password, user, field="password")
     user.set_password(password)

@@ -259,13 +259,12 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
     recipient = next(account for account in DEMO_ACCOUNTS if account.role == Role.RECIPIENT)
     household = _seed_households(users["staff.phranakhon"])
     if household is not None:
-        login = create_recipient_login(
+        create_recipient_login(
             household=household,
             username=recipient.username,
             password=DEMO_PASSWORD,
             by=users["staff.phranakhon"],
+            must_change_password=False,  # the published password: visitors try the demo
         )
-        # The demo's published password stays: visitors try the demo, not a first sign-in.
-        User.objects.filter(pk=login.pk).update(must_change_password=False)
     seeded.append((recipient, household is not None))
     return seeded

@@ -128,6 +128,16 @@ AXES_LOCKOUT_CALLABLE = "foodbank.accounts.lockout.lockout_response"
 # A success does not wipe the failures: it would also wipe the address's count for others.
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # log lockouts without the user agent; usernames and addresses masked
+# Failed sign-ins keep the request's form, masked for these fields (axes' own list, replaced
+# here, is the first two): a mistyped password is often nearly the right one.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password",
+    "new_password_again",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

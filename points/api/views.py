@@ -1,6 +1,8 @@
 """Thin API views of households and points, scoped by role and district."""
 
 from django.db.models import QuerySet
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -15,6 +17,7 @@ from foodbank.accounts.permissions import allow_roles, signed_in_user
 from foodbank.accounts.scoping import acting_district, ensure_can_act_in
 from foodbank.districts.models import District
 from foodbank.idempotency.api import respond_once
+from foodbank.web.caching import NOT_STORED
 
 from .. import selectors
 from ..models import Household
@@ -23,8 +26,6 @@ from . import serializers as s
 from .filters import AssessmentFilter, EntryFilter, GrantFilter
 
 KEEPERS = [allow_roles(Role.ADMIN, Role.DISTRICT_STAFF)]
-#: An answer holding a password is kept by no cache, shared or the browser's.
-NOT_STORED = {"Cache-Control": "no-store"}
 
 
 def created(body) -> Response:
@@ -165,6 +166,7 @@ class RecipientLoginView(APIView):
         return created(s.HouseholdOutput(household).data)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class RecipientPasswordView(APIView):
     """A new password for the household's login (a recipient who forgot theirs, or is
     locked out): shown once in the answer, to be changed at the next sign-in."""

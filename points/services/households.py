@@ -122,8 +122,17 @@ def record_access(*, household: Household, user: User, via: str, address: str | 
 
 
 @transaction.atomic
-def create_recipient_login(*, household: Household, username: str, password: str, by: User) -> User:
-    """A recipient account for the household's own balance, statement and vouchers."""
+def create_recipient_login(
+    *,
+    household: Household,
+    username: str,
+    password: str,
+    by: User,
+    must_change_password: bool = True,
+) -> User:
+    """A recipient account for the household's own balance, statement and vouchers; the
+    recipient replaces the password staff chose at the first sign-in, unless told not to
+    (the demo's published accounts)."""
     ensure_can_act_in(by, household.district)
     household = lock_household(household.pk)
     ensure_in_programme(household)
@@ -135,7 +144,7 @@ def create_recipient_login(*, household: Household, username: str, password: str
         role=Role.RECIPIENT,
         district=household.district,
         first_name=household.first_name,
-        must_change_password=True,
+        must_change_password=must_change_password,
     )
     household.account = account
     household.save(update_fields=["account", "updated_at"])

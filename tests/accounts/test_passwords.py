@@ -27,6 +27,14 @@ from .factories import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-fresh-passphrase-of-mine"
 PASSWORD_PAGE = "/account/password/"
+ADDRESS = "198.51.100.7"
+
+
+@pytest.fixture
+def few_tries(settings):
+    """Three wrong passwords lock a username from one address."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.FOODBANK_RATE_LIMITS = settings.FOODBANK_RATE_LIMITS | {"auth": "100/min"}
 
 
 @pytest.fixture
@@ -130,13 +138,20 @@ def test_a_first_sign_in_leads_to_the_password_page_before_anything_else(first_l
     assert (api.status_code, api.json()["code"]) == (403, "password_change_required")
     page = client.get(sent["Location"]).content.decode()
     assert "Someone else chose your password" in page
-    assert client.post("/i18n/setlang/", {"language": "th"}).status_code == 302
+    switched = client.post("/i18n/setlang/", {"language": "th", "next": "/me/"})
+    assert switched["Location"] == "/me/"  # the language switch, not the password page
 
     done = client.post(sent["Location"], change_form())
 
     assert done["Location"] == "/me/"
     assert client.get("/me/").status_code == 200
     assert not User.objects.get(pk=first_login.pk).must_change_password
+
+
+def test_someone_who_must_change_their_password_may_sign_out(first_login):
+    client = signed_in("pranee")
+    assert client.post("/logout/")["Location"] == "/login/"
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_api_gives_no_token_until_the_password_is_changed(first_login):
@@ -181,6 +196,8 @@ def test_a_password_an_admin_chose_is_changed_at_first_sign_in(people):
     none = api.post("/api/v1/users/", {"username": "narong", "role": "donor"})
     assert chosen.json()["must_change_password"] is True
     assert none.json()["must_change_password"] is False
+    first = signed_in("somchai", "an-admins-choice-1").get("/dropoffs/")
+    assert first["Location"].startswith(PASSWORD_PAGE)
 
 
 def test_a_generated_password_of_the_command_is_changed_at_first_sign_in(people):
@@ -195,20 +212,15 @@ def test_a_generated_password_of_the_command_is_changed_at_first_sign_in(people)
 # -- staff give a recipient a new password -------------------------------------------------
 
 
-def test_staff_give_a_locked_out_recipient_a_new_password(people, home, first_login):
+def test_staff_give_a_locked_out_recipient_a_new_password(people, home, first_login, few_tries):
     change_own_password(user=first_login, old_password=TEST_PASSWORD, new_password=NEW_PASSWORD)
     token = Token.objects.create(user=first_login)
     session = signed_in("pranee", NEW_PASSWORD)
-    AccessAttempt.objects.create(
-        username="pranee",
-        ip_address="198.51.100.7",
-        failures_since_start=9,
-        get_data="",
-        post_data="",
-        http_accept="",
-        path_info="/login/",
-        user_agent="",
-    )
+    phone = Client(REMOTE_ADDR=ADDRESS)
+    for _guess in range(3):
+        phone.post("/login/", {"username": "pranee", "password": "forgotten-it"})
+    locked = phone.post("/login/", {"username": "pranee", "password": NEW_PASSWORD})
+    assert locked.status_code == 429
 
     new = reset_recipient_password(household=home, by=people.staff_a)
 
@@ -217,8 +229,9 @@ def test_staff_give_a_locked_out_recipient_a_new_password(people, home, first_lo
     assert account.check_password(new.password)
     assert account.must_change_password
     assert not Token.objects.filter(pk=token.pk).exists()
-    assert not AccessAttempt.objects.filter(username="pranee").exists()
     assert session.get("/me/")["Location"].startswith("/login/")
+    signed = phone.post("/login/", {"username": "pranee", "password": new.password}, follow=True)
+    assert signed.redirect_chain[-1][0].startswith(PASSWORD_PAGE)
     event = AuditEvent.objects.get(action=Action.RECIPIENT_PASSWORD_RESET)
     assert (event.actor, event.target_id, event.summary) == (
         people.staff_a,
@@ -280,3 +293,58 @@ def test_other_districts_and_counter_staff_cannot_reset_it(
     answer = api.as_user(user).post(f"/api/v1/households/{home.pk}/recipient-login/password/")
     assert answer.status_code == status
     assert User.objects.get(pk=first_login.pk).check_password(TEST_PASSWORD)
+
+
+# -- guessing the current password ---------------------------------------------------------
+
+
+def test_guesses_of_the_current_password_on_the_page_lock_it(people, few_tries):
+    client = signed_in("staff_a")
+    for _guess in range(3):
+        client.post(PASSWORD_PAGE, change_form(old="a-guess"), REMOTE_ADDR=ADDRESS)
+    right = client.post(PASSWORD_PAGE, change_form(), REMOTE_ADDR=ADDRESS)
+    assert right.status_code == 429
+    assert User.objects.get(pk=people.staff_a.pk).check_password(TEST_PASSWORD)
+
+
+def test_guesses_on_the_api_lock_it_and_no_password_is_kept_in_the_attempts(first_login, few_tries):
+    api = APIClient(REMOTE_ADDR=ADDRESS)
+    guess = {"username": "pranee", "old_password": "nearly-my-pass", "new_password": NEW_PASSWORD}
+    for _guess in range(3):
+        api.post("/api/v1/auth/password/", guess)  # form-encoded, as axes keeps it
+    right = api.post("/api/v1/auth/password/", guess | {"old_password": TEST_PASSWORD})
+    assert right.status_code == 429
+    kept = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert "old_password" in kept
+    assert "nearly-my-pass" not in kept
+    assert NEW_PASSWORD not in kept
+
+
+# -- the Django admin ----------------------------------------------------------------------
+
+
+def test_a_password_set_in_the_django_admin_is_temporary(people):
+    token = Token.objects.create(user=people.donor)
+    client = Client()
+    client.force_login(people.admin)
+    url = f"/admin/accounts/user/{people.donor.pk}/password/"
+    form = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}
+    assert client.post(url, form).status_code == 302
+    donor = User.objects.get(pk=people.donor.pk)
+    assert donor.check_password(NEW_PASSWORD)
+    assert donor.must_change_password
+    assert not Token.objects.filter(pk=token.pk).exists()
+
+
+def test_a_user_added_in_the_django_admin_with_a_password_changes_it_first(people):
+    client = Client()
+    client.force_login(people.admin)
+    form = {
+        "username": "narong",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "usable_password": "true",
+        "role": "donor",
+    }
+    assert client.post("/admin/accounts/user/add/", form).status_code == 302
+    assert User.objects.get(username="narong").must_change_password

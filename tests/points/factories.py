@@ -5,7 +5,6 @@ from datetime import date
 
 from django.utils import timezone
 
-from foodbank.accounts.models import User
 from points.national_id import check_digit
 from points.services.assessments import record_assessment
 from points.services.households import create_recipient_login, register_household
@@ -55,9 +54,10 @@ def assessed(household, by, *, on: date | None = None, **scores):
 def recipient_login(*, household, username: str, password: str, by):
     """A household's login past its first sign-in: the recipient no longer has to change the
     password staff chose (the change itself is tested in tests/accounts/test_passwords.py)."""
-    account = create_recipient_login(
-        household=household, username=username, password=password, by=by
+    return create_recipient_login(
+        household=household,
+        username=username,
+        password=password,
+        by=by,
+        must_change_password=False,
     )
-    User.objects.filter(pk=account.pk).update(must_change_password=False)
-    account.refresh_from_db()
-    return account

@@ -27,8 +27,9 @@ def routes(patterns=None, prefix=""):
 
 
 ROUTES = sorted(set(routes()))
-#: Public and read-only, reading no session: a POST is simply not allowed there.
-NO_SESSION = {"/api/v1/open-data/impact/": 405}
+#: Reading no session, so a forged request gains nothing: public and read-only (a POST is
+#: not allowed), or taking the person's current password in the body (checked as a form).
+NO_SESSION = {"/api/v1/open-data/impact/": 405, "/api/v1/auth/password/": 400}
 #: Answered by a template renderer, whose 403 page does not say why.
 UNEXPLAINED_403 = {"/api/docs/"}
 

@@ -1,5 +1,7 @@
 from django.contrib.auth import authenticate
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.authtoken.models import Token
@@ -15,6 +17,7 @@ from foodbank.accounts.models import Role, User
 from foodbank.accounts.permissions import allow_roles
 from foodbank.errors import ApplicationError, error_body
 from foodbank.ratelimit import RateThrottle
+from foodbank.web.caching import NOT_STORED
 
 from .serializers import (
     NewTokenOutput,
@@ -76,10 +79,12 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class PasswordView(APIView):
     """Change one's own password with the current one (also when someone else chose it and
     it must be changed); answers a new API token, every earlier one being revoked."""
 
+    authentication_classes: list = []  # the credentials are in the body; any token is old
     permission_classes = [AllowAny]
     throttle_classes = [RateThrottle]
     throttle_scope = "auth"
@@ -95,7 +100,8 @@ class PasswordView(APIView):
         if isinstance(user, Response):
             return user
         services.change_own_password(user=user, old_password=old, new_password=new)
-        return Response(NewTokenOutput({"token": Token.objects.create(user=user).key}).data)
+        token = Token.objects.create(user=user).key
+        return Response(NewTokenOutput({"token": token}).data, headers=NOT_STORED)
 
 
 class MeView(APIView):
