@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from foodbank import uploads
@@ -297,6 +298,7 @@ def _show_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, problem)
 
 
+@sensitive_post_parameters()
 @rate_limited("register")
 def donor_signup(request: HttpRequest) -> HttpResponse:
     form = DonorSignupForm(request.POST or None, initial={"language": get_language()})

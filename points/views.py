@@ -185,6 +185,7 @@ def correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @role_required(*KEEPERS)
 def recipient_login(request: HttpRequest, pk: int) -> HttpResponse:
     household, user = household_in_scope(request, pk), signed_in_user(request)

@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -62,6 +64,7 @@ class DonorDetailView(generics.RetrieveAPIView):
     queryset = Donor.objects.all()
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class DonorRegistrationView(APIView):
     """A donor signs up: a donor account and the donor record, answered with an API token."""
 

@@ -123,6 +123,17 @@ def set_temporary_password(*, user: User, password: str | None = None) -> str:
 
 
 @transaction.atomic
+def disable_password(*, user: User) -> User:
+    """No password signs ``user`` in any more, and no API token of theirs works."""
+    user = lock_user(user.pk)
+    user.set_unusable_password()
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password", "updated_at"])
+    Token.objects.filter(user=user).delete()
+    return user
+
+
+@transaction.atomic
 def anonymise_user(user: User) -> None:
     """Erase a person's login: no name, e-mail, password, API token or sign-in records are
     left. The row stays (as ``erased-<id>``, inactive) for the records that point at it."""

@@ -149,6 +149,7 @@ class RecommendationView(APIView):
         return Response(s.RecommendationOutput(body).data)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class RecipientLoginView(APIView):
     permission_classes = KEEPERS
 

@@ -348,3 +348,22 @@ def test_a_user_added_in_the_django_admin_with_a_password_changes_it_first(peopl
     }
     assert client.post("/admin/accounts/user/add/", form).status_code == 302
     assert User.objects.get(username="narong").must_change_password
+
+
+def test_turning_password_sign_in_off_in_the_django_admin_stops_tokens(people):
+    token = Token.objects.create(user=people.donor)
+    client = Client()
+    client.force_login(people.admin)
+    url = f"/admin/accounts/user/{people.donor.pk}/password/"
+    assert client.post(url, {"usable_password": "false", "unset-password": "1"}).status_code == 302
+    assert not User.objects.get(pk=people.donor.pk).has_usable_password()
+    assert not Token.objects.filter(pk=token.pk).exists()
+
+
+@pytest.mark.parametrize("path", ["/admin/password_change/", "/admin/accounts/user/{pk}/password/"])
+def test_an_admins_own_password_is_changed_on_the_sites_page(people, path):
+    client = Client()
+    client.force_login(people.admin)
+    answer = client.get(path.format(pk=people.admin.pk))
+    assert answer.status_code in (301, 302)
+    assert answer["Location"] == PASSWORD_PAGE

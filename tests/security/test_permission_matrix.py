@@ -217,6 +217,10 @@ MATRIX: dict[str, Row] = {
     "login": row(GET=EVERYONE, POST=EVERYONE, PUT=EVERYONE),
     "logout": row(POST=EVERYONE),
     "password-change": page(*SIGNED_IN),
+    # A redirect to the page above, whatever the method.
+    "admin-password-change": row(
+        **dict.fromkeys(["GET", "POST", "PUT", "PATCH", "DELETE"], EVERYONE)
+    ),
     "set_language": page(*EVERYONE),
     "healthz": row(GET=EVERYONE, POST=NOBODY),
     "healthz-web": row(GET=EVERYONE, POST=NOBODY),

@@ -52,6 +52,7 @@ def _signed_in(
     return user
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class TokenView(APIView):
     """Exchange a username and password for an API token, or revoke one's token."""
 
@@ -69,7 +70,7 @@ class TokenView(APIView):
         if user.must_change_password:
             raise PasswordChangeRequired()
         token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenOutput({"token": token.key, "user": user}).data)
+        return Response(TokenOutput({"token": token.key, "user": user}).data, headers=NOT_STORED)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
@@ -112,6 +113,7 @@ class MeView(APIView):
         return Response(UserOutput(request.user).data)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class UserListView(generics.ListAPIView):
     """Admins list and create users city-wide; district staff see their district's team."""
 
