@@ -38,11 +38,8 @@ def change_password(request: HttpRequest) -> HttpResponse:
         old = form.cleaned_data["old_password"]
         if authenticate(request, username=user.username, password=old) is None:
             raise ValidationError({"old_password": [_("The current password is not correct.")]})
-        changed = services.change_own_password(
-            user=user,
-            old_password=form.cleaned_data["old_password"],
-            new_password=form.cleaned_data["new_password"],
-        )
+        new = form.cleaned_data["new_password"]
+        changed = services.change_own_password(user=user, old_password=old, new_password=new)
         update_session_auth_hash(request, changed)  # this session goes on; the others end
 
     if submitted(request, form, change):
