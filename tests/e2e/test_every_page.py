@@ -14,7 +14,10 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import pytest
 from playwright.sync_api import Page
 
+from donors.services.imports import start_import
+from foodbank.dashboard.models import ReportExport
 from foodbank.dashboard.open_data.services import publish_due_months
+from foodbank.dashboard.services import build_report_export, request_report_export
 from foodbank.demo.services import DEMO_PASSWORD, seed_demo
 from foodbank.districts.models import District
 from inventory.models import Item
@@ -29,6 +32,10 @@ from .journey import Walk, overflow_at_large_text, violations
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NOT_OURS = ("/admin/", "/api/", "/static/", "/media/")
+HISTORY = (
+    "received_on,district,donor,category,weight_kg\n"
+    "2024-01-05,1001,Chinatown Noodle House,bakery,3\n"
+)
 #: The demo's accounts that look after households.
 KEEPERS = ("admin", "staff.phranakhon")
 #: Enough for every kind of page a role has today, with room to grow; a walk that reaches
@@ -106,7 +113,8 @@ def walk_every_page(
 def demo(districts):
     """The Bangkok demo, with a voucher for each household still in the programme (whichever
     household the walk opens has one), a card for the demo recipient, rice on its way from
-    Phra Nakhon to Bang Kapi, a stock-take under way and last month's open data."""
+    Phra Nakhon to Bang Kapi, a stock-take under way, last month's open data, an imported
+    history of drop-offs and a report export."""
     seed_demo()
     recipient = Household.objects.get(account__username="recipient.demo")
     staff = recipient.registered_by
@@ -123,14 +131,17 @@ def demo(districts):
     )
     start_stock_take(district=staff.district, by=staff)
     publish_due_months()
+    start_import(file_name="history.csv", content=HISTORY.encode(), by=staff)
+    export = request_report_export(by=staff, codes={}, file_format="csv", language="th")
+    build_report_export(export_id=export.pk)
 
 
 @pytest.mark.parametrize(
     ("username", "locale", "phone", "at_least"),
     [
-        ("admin", "th-TH", False, ["/audit/", "/households/N/erase/", "/store/counts/N/"]),
+        ("admin", "th-TH", False, ["/households/N/erase/", "/store/counts/N/", "/imports/N/"]),
         ("admin", "th-TH", True, ["/impact/", "/store/transfers/N/"]),
-        ("staff.phranakhon", "th-TH", False, ["/households/N/erase/", "/vouchers/N/"]),
+        ("staff.phranakhon", "th-TH", False, ["/households/N/erase/", "/impact/exports/N/"]),
         ("staff.phranakhon", "en-GB", True, ["/store/transfers/N/", "/account/password/"]),
         ("counter.phranakhon", "th-TH", True, ["/counter/", "/store/items/N/"]),
         ("counter.phranakhon", "en-GB", True, ["/counter/"]),
@@ -147,10 +158,13 @@ def test_every_page_a_role_reaches_is_accessible(person, demo, username, locale,
 
     starts, signed_in = ["/", "/login/", "/open-data/"], bool(username)
     kinds, problems = walk_every_page(walk, starts, signed_in=signed_in)
-    if username in KEEPERS:  # the page of a household that left links to pages of its own
+    if username in KEEPERS:
+        # The page of a household that left links to pages of its own; an export's page is
+        # where the form asking for it leads (only its owner's).
         left = Household.objects.get(left_on__isnull=False)
-        left_page = [f"/households/{left.pk}/"]
-        kinds, more = walk_every_page(walk, left_page, signed_in=True, seen=kinds)
+        exports = ReportExport.objects.filter(requested_by__username=username)
+        more_starts = [f"/households/{left.pk}/", *(f"/impact/exports/{e.pk}/" for e in exports)]
+        kinds, more = walk_every_page(walk, more_starts, signed_in=True, seen=kinds)
         problems |= more
 
     assert set(at_least) <= kinds, f"{username} did not reach {set(at_least) - kinds}"
