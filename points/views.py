@@ -211,10 +211,13 @@ def recipient_password(request: HttpRequest, pk: int) -> HttpResponse:
     """A new password for the household's login, shown once on the page that answers."""
     household, user = household_in_scope(request, pk), signed_in_user(request)
     form, made = RecipientPasswordForm(request.POST or None), []
-    act = lambda: made.append(  # noqa: E731
-        households.reset_recipient_password(household=household, by=user, **form.cleaned_data)
-    )
-    if submitted(request, form, act):
+
+    def reset() -> None:
+        made.append(
+            households.reset_recipient_password(household=household, by=user, **form.cleaned_data)
+        )
+
+    if submitted(request, form, reset):
         context = {"household": household, "new": made[0]}
         return render(request, "points/recipient_password.html", context)
     context = {

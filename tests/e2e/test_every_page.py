@@ -141,7 +141,12 @@ def demo(districts):
     [
         ("admin", "th-TH", False, ["/households/N/erase/", "/store/counts/N/", "/imports/N/"]),
         ("admin", "th-TH", True, ["/impact/", "/store/transfers/N/"]),
-        ("staff.phranakhon", "th-TH", False, ["/households/N/erase/", "/impact/exports/N/"]),
+        (
+            "staff.phranakhon",
+            "th-TH",
+            False,
+            ["/households/N/erase/", "/impact/exports/N/download/"],
+        ),
         ("staff.phranakhon", "en-GB", True, ["/store/transfers/N/", "/account/password/"]),
         ("counter.phranakhon", "th-TH", True, ["/counter/", "/store/items/N/"]),
         ("counter.phranakhon", "en-GB", True, ["/counter/"]),
