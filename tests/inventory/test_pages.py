@@ -228,18 +228,24 @@ def test_an_admin_chooses_a_store_before_receiving_or_sending(client, people):
     assert client.get("/store/transfers/?district=9999").status_code == 404
 
 
-def test_an_admins_chosen_store_narrows_transfers_and_stock_takes(client, people):
-    from inventory.services.counts import start_stock_take
+def _rice_in_transit(people, sender, *, to_district) -> None:
+    """A bag of rice sent by ``sender`` from their district's store to ``to_district``."""
     from inventory.services.transfers import send_transfer
 
     item = rice(people.admin)
-    lot(item, people.staff_a, "4", SOON)
+    lot(item, sender, "4", SOON)
     send_transfer(
-        from_district=people.district_a,
-        to_district=people.district_b,
+        from_district=sender.district,
+        to_district=to_district,
         lines=[(item, Decimal("1"))],
-        by=people.staff_a,
+        by=sender,
     )
+
+
+def test_an_admins_chosen_store_narrows_transfers_and_stock_takes(client, people):
+    from inventory.services.counts import start_stock_take
+
+    _rice_in_transit(people, people.staff_a, to_district=people.district_b)
     start_stock_take(district=people.district_a, by=people.staff_a)
     client.force_login(people.admin)
     assert len(client.get("/store/transfers/?district=1006").context["transfers"]) == 1
@@ -249,17 +255,8 @@ def test_an_admins_chosen_store_narrows_transfers_and_stock_takes(client, people
 
 
 def test_counter_staff_are_not_sent_to_sorting_or_transfers(client, people):
-    from inventory.services.transfers import send_transfer
-
     _stock_line_waits(client, people, "1001")
-    item = rice(people.admin)
-    lot(item, people.staff_b, "4", SOON)
-    send_transfer(
-        from_district=people.district_b,
-        to_district=people.district_a,
-        lines=[(item, Decimal("1"))],
-        by=people.staff_b,
-    )
+    _rice_in_transit(people, people.staff_b, to_district=people.district_a)
     client.force_login(people.staff_a)
     page = client.get("/store/").content.decode()
     assert "/store/to-sort/" in page
